@@ -1,0 +1,92 @@
+"""Developer and CI entry points. `nox -s conformance` is the main job; `nox -s tests` runs the tests.
+
+Set HMAC_CONFORMANCE_REQUIRE_ALL=1 (CI does) to make a missing example toolchain an error instead of a skip.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import nox
+
+ROOT = Path(__file__).parent
+EXAMPLES = json.loads((ROOT / "examples" / "examples.json").read_text(encoding="utf-8"))["examples"]
+REPORTS = ROOT / "reports"
+REQUIRE_ALL = os.environ.get("HMAC_CONFORMANCE_REQUIRE_ALL") == "1"
+
+nox.options.sessions = ["validate", "lint", "tests", "conformance"]
+nox.options.default_venv_backend = "venv"
+nox.options.reuse_existing_virtualenvs = True
+
+
+def _install(session: nox.Session, extras: str = "") -> None:
+    session.install("-e", f".{extras}")
+
+
+def _available_examples(session: nox.Session) -> list[dict]:
+    """Examples whose toolchain is on this machine, built; a missing one fails under REQUIRE_ALL."""
+    ready = []
+    for example in EXAMPLES:
+        if shutil.which(example["tool"]) is None:
+            message = f"example {example['name']}: {example['tool']} not found"
+            if REQUIRE_ALL:
+                session.error(message + " (HMAC_CONFORMANCE_REQUIRE_ALL=1)")
+            session.warn(message + ", skipped")
+            continue
+        for argv in example["build"]:
+            session.run(*argv, external=True)
+        ready.append(example)
+    return ready
+
+
+@nox.session
+def conformance(session: nox.Session) -> None:
+    """Run every vector against the reference and every example implementation; write reports/."""
+    _install(session)
+    impls = ["reference"] + [spec for ex in _available_examples(session) for spec in ex["impl"]]
+    REPORTS.mkdir(exist_ok=True)
+    args = [f"--impl={spec}" for spec in impls]
+    session.run(
+        "hmac-conformance", "run", "-q", "-j", "2", *args,
+        f"--report=json:{REPORTS / 'conformance.json'}",
+        f"--report=junit:{REPORTS / 'conformance.junit.xml'}",
+        f"--report=markdown:{REPORTS / 'conformance.md'}",
+    )  # fmt: skip
+    session.run(
+        "hmac-conformance", "report", str(REPORTS / "conformance.json"),
+        f"--html={REPORTS / 'matrix.html'}", f"--markdown={REPORTS / 'matrix.md'}",
+    )  # fmt: skip
+    session.log(f"reports in {REPORTS}")
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """The test suite (builds the examples it runs)."""
+    _install(session, "[test]")
+    _available_examples(session)
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def validate(session: nox.Session) -> None:
+    """Schema, lint and double recomputation of every expected value."""
+    _install(session)
+    session.run("hmac-conformance", "validate")
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    session.install("ruff")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", "runner", "tests", "examples/python", "noxfile.py")
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Runner overhead: persistent vs one-shot speed, and in-process overhead per vector."""
+    _install(session)
+    _available_examples(session)
+    session.run("python", "tests/bench.py", *session.posargs)

@@ -1,0 +1,228 @@
+"""Compare an implementation's output with the expected value, and explain any difference at byte level."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from typing import Any
+
+from runner.model import Vector
+from runner.outcome import Response, Result
+
+#: What a verifier most likely got wrong when it accepts a request that must be rejected for this reason.
+HINTS = {
+    "missing-header": "a required header is absent; the verifier must not default it (FV-1)",
+    "duplicate-header": "a signed header appears twice; the verifier must reject, not pick one (FV-4)",
+    "bad-auth-type": "Auth-Token-Type must be exactly 'HMAC' (FV-16 step 3)",
+    "malformed-api-key": "Api-Key syntax is ^[A-Za-z0-9]{1,128}$ (FV-5)",
+    "malformed-request-id": "Client-Request-Id syntax is ^[A-Za-z0-9-]{1,128}$ (FV-6)",
+    "malformed-timestamp": "check Timestamp with ^[1-9][0-9]{0,15}$ over ASCII, not a lenient integer parser (FV-7)",
+    "stale": "is the window checked, inclusive at 300000 ms, and are both clocks in milliseconds? (FV-14)",
+    "future": "the window applies to timestamps ahead of the clock too (FV-14)",
+    "unknown-api-key": "the secret must be looked up by the exact Api-Key; no default key (FV-9)",
+    "malformed-signature": "decode Base64 strictly: standard alphabet, padding, canonical bits, exact MAC length (FV-11/12)",
+    "signature-mismatch": "the MAC must cover Api-Key‖Client-Request-Id‖Timestamp‖body bytes as received (FV-8)",
+    "replay": "the Client-Request-Id cache must be consulted after the signature check (FV-15)",
+    "wrong-tag-length": "reject tags whose length differs from the configured length before comparing (MAC-5)",
+    "tag-mismatch": "compare every byte of the tag, in constant time (MAC-5/6)",
+}
+
+_B64 = re.compile(r"[A-Za-z0-9+/]*={0,2}")
+_B64URL = re.compile(r"[A-Za-z0-9_-]*={0,2}")
+_HEX = re.compile(r"[0-9a-fA-F]+")
+
+
+def visible(data: bytes) -> str:
+    """Bytes as text with every invisible or non-ASCII byte spelled out, and spaces shown as '·'."""
+    out = []
+    for byte in data:
+        ch = chr(byte)
+        if ch == " ":
+            out.append("·")
+        elif ch in "\n\r\t":
+            out.append({"\n": "\\n", "\r": "\\r", "\t": "\\t"}[ch])
+        elif ch == "\\":
+            out.append("\\\\")
+        elif 0x21 <= byte < 0x7F:
+            out.append(ch)
+        else:
+            out.append(f"\\x{byte:02x}")
+    return "".join(out)
+
+
+def first_difference(a: bytes, b: bytes) -> int | None:
+    for i, (x, y) in enumerate(zip(a, b, strict=False)):
+        if x != y:
+            return i
+    return None if len(a) == len(b) else min(len(a), len(b))
+
+
+def sts_fields(vector: Vector) -> list[tuple[str, int, int]]:
+    """The fields of the expected string to sign as (name, start, end) byte ranges."""
+    spans, start = [], 0
+    for name, key in (("Api-Key", "api_key"), ("Client-Request-Id", "client_request_id"), ("Timestamp", "timestamp")):
+        end = start + len(vector.input[key].encode("utf-8"))
+        spans.append((name, start, end))
+        start = end
+    spans.append(("body", start, start + len(vector.input["body"])))
+    return spans
+
+
+def field_at(spans: list[tuple[str, int, int]], offset: int) -> str:
+    for name, start, end in spans:
+        if start <= offset < end:
+            return f"{name} (byte {offset - start} of the field)"
+    return "past the end of the expected string (extra bytes)"
+
+
+def diff_bytes(want: bytes, got: bytes, spans: list[tuple[str, int, int]] | None = None, context: int = 24) -> str:
+    """Where two byte strings first differ, both shown around that point with invisible bytes made visible."""
+    at = first_difference(want, got)
+    if at is None:
+        return "identical"
+    lo = max(0, at - context)
+    lines = [f"first difference at byte {at} (expected {len(want)} bytes, got {len(got)})"]
+    if spans:
+        lines[0] += f", in {field_at(spans, at)}"
+    prefix = "…" if lo else ""
+    head_w = visible(want[lo:at])
+    lines.append(
+        f"  expected: {prefix}{head_w}{visible(want[at : at + context])}{'…' if at + context < len(want) else ''}"
+    )
+    lines.append(
+        f"  got:      {prefix}{visible(got[lo:at])}{visible(got[at : at + context])}{'…' if at + context < len(got) else ''}"
+    )
+    lines.append("            " + " " * (len(prefix) + len(head_w)) + "^")
+    return "\n".join(lines)
+
+
+def describe_signature(text: str, mac_length: int) -> str:
+    """What a signature text looks like, so an encoding bug is named rather than just shown."""
+    if not text:
+        return "empty"
+    if _HEX.fullmatch(text) and len(text) == 2 * mac_length:
+        return "hex of the MAC, not Base64 (FV-10)"
+    if _B64.fullmatch(text) and len(text) % 4 == 0:
+        try:
+            raw = base64.b64decode(text, validate=True)
+        except binascii.Error:
+            return "not valid Base64"
+        if len(raw) == 2 * mac_length and re.fullmatch(rb"[0-9a-fA-F]+", raw):
+            return "Base64 of the hex text of the MAC: the legacy encoding (FV-12), not canonical"
+        if len(raw) != mac_length:
+            return f"Base64 of {len(raw)} bytes; the MAC has {mac_length}"
+        return f"Base64 of {mac_length} bytes (right shape, different MAC)"
+    if _B64URL.fullmatch(text):
+        return "URL-safe Base64 alphabet ('-', '_') instead of the standard one (FV-10)"
+    if _B64.fullmatch(text.rstrip("=")):
+        return "Base64 without correct '=' padding (FV-10)"
+    return "not Base64"
+
+
+def _bad_output(output: Any, fields: dict[str, type]) -> str | None:
+    if not isinstance(output, dict):
+        return f"output is {type(output).__name__}, not an object"
+    for name, kind in fields.items():
+        if not isinstance(output.get(name), kind):
+            return f"output field {name!r} missing or not {kind.__name__}"
+    return None
+
+
+def _decision(vector: Vector, output: dict[str, Any], strict_reasons: bool) -> tuple[str, str, str]:
+    want_valid, want_reason = vector.expected["valid"], vector.expected.get("reason")
+    got_valid, got_reason = output["valid"], output.get("reason")
+    if got_valid != want_valid:
+        if want_valid:
+            said = f" (said {got_reason!r})" if got_reason else ""
+            return "fail", f"rejected a request/tag that must be accepted{said}", ""
+        hint = HINTS.get(want_reason or "", "")
+        return "fail", f"accepted; must be rejected with {want_reason!r}", f"hint: {hint}" if hint else ""
+    if not want_valid and got_reason != want_reason:
+        note = f"rejected for reason {got_reason!r}; the spec's reason is {want_reason!r}"
+        return ("fail" if strict_reasons else "pass"), note, ""
+    return "pass", "", ""
+
+
+def _sign(vector: Vector, output: dict[str, Any]) -> tuple[str, str, str]:
+    want, got = vector.expected, output
+    problems: list[str] = []
+    details: list[str] = []
+    sts = got.get("string_to_sign")
+    if isinstance(sts, bytes) and sts != want["string_to_sign"]:
+        problems.append("string to sign differs")
+        details.append(diff_bytes(want["string_to_sign"], sts, sts_fields(vector)))
+    if got["signature"] != want["signature"]:
+        problems.append("signature differs")
+        mac_length = 64 if vector.input["algorithm"] == "sha512" else 32
+        details.append(
+            f"signature: expected {want['signature']!r}\n           got      {got['signature']!r}"
+            f"\n           looks like: {describe_signature(got['signature'], mac_length)}"
+        )
+        if sts is None:
+            details.append("(return string_to_sign from sign to see the first differing byte of the signed string)")
+        elif sts == want["string_to_sign"]:
+            details.append("the string to sign is right: the key, the algorithm or the encoding is not")
+    headers = got.get("headers")
+    if isinstance(headers, dict):
+        lower = {str(k).lower(): v for k, v in headers.items()}
+        for name, value in want["headers"].items():
+            if name.lower() in lower and lower[name.lower()] != value:
+                problems.append(f"header {name} differs")
+                details.append(f"header {name}: expected {value!r}, got {lower[name.lower()]!r}")
+            elif name.lower() not in lower and name != "Content-Type":
+                problems.append(f"header {name} missing")
+    if problems:
+        return "fail", "; ".join(problems), "\n".join(details)
+    return "pass", "", ""
+
+
+def _mac(vector: Vector, output: dict[str, Any]) -> tuple[str, str, str]:
+    want, got = vector.expected["tag"], output["tag"]
+    if got == want:
+        return "pass", "", ""
+    detail = f"expected {want.hex()}\ngot      {got.hex()}"
+    if len(got) != len(want):
+        detail += f"\n(got {len(got)} bytes, tag_length is {len(want)}; truncation keeps the leftmost bytes, MAC-4)"
+    return "fail", "tag differs", detail
+
+
+_OUTPUT_FIELDS: dict[str, dict[str, type]] = {
+    "mac": {"tag": bytes},
+    "mac-verify": {"valid": bool},
+    "verify": {"valid": bool},
+    "sign": {"signature": str},
+}
+
+
+def judge(vector: Vector, response: Response, strict_reasons: bool = False) -> Result:
+    """The outcome of one vector (before expected-failure lists are applied)."""
+    result = Result(
+        vector.id,
+        vector.scheme,
+        vector.operation,
+        vector.tags,
+        "error",
+        expected=vector.expected,
+        stderr=response.stderr,
+        seconds=response.seconds,
+        link=response.link,
+    )
+    if response.kind != "output":
+        result.status = response.kind  # error, skip or unsupported
+        result.message = response.message
+        return result
+    output = response.output
+    bad = _bad_output(output, _OUTPUT_FIELDS[vector.operation])
+    if bad:
+        result.message = f"invalid output: {bad}"
+        return result
+    assert output is not None
+    result.got = output
+    if vector.operation == "mac":
+        result.status, result.message, result.diagnostic = _mac(vector, output)  # type: ignore[assignment]
+    elif vector.operation == "sign":
+        result.status, result.message, result.diagnostic = _sign(vector, output)  # type: ignore[assignment]
+    else:
+        result.status, result.message, result.diagnostic = _decision(vector, output, strict_reasons)  # type: ignore[assignment]
+    return result

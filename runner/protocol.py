@@ -1,0 +1,96 @@
+"""The adapter protocol v1 on the wire: building requests, and parsing and validating responses strictly.
+
+The JSON Schema in schema/protocol/v1.schema.json is normative; this module only applies it.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import json
+from typing import Any
+
+import jsonschema
+
+from runner import paths
+from runner.model import Vector, to_wire
+
+VERSION = 1
+OUTPUT_DEF = {"mac": "mac-output", "mac-verify": "decision-output", "verify": "decision-output", "sign": "sign-output"}
+BYTE_OUTPUTS = {"mac": ("tag",), "sign": ("string_to_sign",)}
+
+
+class ProtocolError(Exception):
+    """A message that is not valid protocol v1."""
+
+
+@functools.cache
+def _schema() -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads((paths.SCHEMA / "protocol" / "v1.schema.json").read_text(encoding="utf-8"))
+    return schema
+
+
+@functools.cache
+def validator(definition: str) -> jsonschema.Draft202012Validator:
+    """A validator for one message definition of the protocol schema (e.g. ``result``, ``hello-response``)."""
+    schema = _schema()
+    return jsonschema.Draft202012Validator({**schema, "$ref": f"#/$defs/{definition}"})
+
+
+def _check(definition: str, message: Any) -> None:
+    errors = list(validator(definition).iter_errors(message))
+    if errors:
+        error = jsonschema.exceptions.best_match(errors)
+        where = "/".join(map(str, error.absolute_path)) or "message"
+        raise ProtocolError(f"invalid {definition} ({where}): {error.message[:300]}")
+
+
+def encode(message: dict[str, Any]) -> bytes:
+    """One JSON line: compact, ASCII-only (so any reader copes), newline-terminated."""
+    return json.dumps(message, separators=(",", ":"), ensure_ascii=True).encode("ascii") + b"\n"
+
+
+def case_message(seq: int, vector: Vector) -> dict[str, Any]:
+    return {
+        "type": "case",
+        "seq": seq,
+        "id": vector.id,
+        "scheme": vector.scheme,
+        "operation": vector.operation,
+        "input": to_wire(vector.input),
+    }
+
+
+HELLO = {"type": "hello", "protocol": VERSION}
+STOP = {"type": "stop"}
+
+
+def parse_json(line: bytes | str) -> Any:
+    try:
+        return json.loads(line)
+    except (ValueError, RecursionError) as exc:
+        text = line.decode("utf-8", "replace") if isinstance(line, bytes) else line
+        raise ProtocolError(f"not JSON: {text[:200]!r} ({exc})") from None
+
+
+def parse_hello(line: bytes | str) -> dict[str, Any]:
+    message = parse_json(line)
+    _check("hello-response", message)
+    return message  # type: ignore[no-any-return]
+
+
+def parse_result(line: bytes | str) -> dict[str, Any]:
+    """A result message with its envelope validated (the output is checked by decode_output)."""
+    message = parse_json(line)
+    _check("result", message)
+    return message  # type: ignore[no-any-return]
+
+
+def decode_output(operation: str, output: Any) -> dict[str, Any]:
+    """Validate an output against its operation's schema and turn its Base64 fields into bytes."""
+    _check(OUTPUT_DEF[operation], output)
+    decoded = dict(output)
+    for name in BYTE_OUTPUTS.get(operation, ()):
+        if name in decoded:
+            decoded[name] = base64.b64decode(decoded[name], validate=True)
+    return decoded
