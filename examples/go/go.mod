@@ -1,0 +1,3 @@
+module example.invalid/hmac-conformance-adapter
+
+go 1.26
