@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from runner import __version__, paths
-from runner.adapters.base import Adapter
+from runner.adapters.base import Adapter, AdapterError
 from runner.adapters.inprocess import InProcessAdapter, load_target
 from runner.adapters.oneshot import OneShotAdapter
 from runner.adapters.persistent import PersistentAdapter
@@ -107,15 +107,17 @@ def make_adapter(spec: str, args: argparse.Namespace) -> Adapter:
             raise UsageError(f"--env expects NAME=VALUE, got {item!r}")
         env[name] = value
     if spec == "reference":
-        adapter = InProcessAdapter("reference", load_target("runner.reference"))
-        return adapter
+        return InProcessAdapter("reference", load_target("runner.reference"))
     kind, sep, rest = spec.partition(":")
     if not sep or not rest:
         raise UsageError(
             f"unknown implementation {spec!r}: use reference, python:MODULE:ATTR, cmd:COMMAND or jsonl:COMMAND"
         )
     if kind == "python":
-        return InProcessAdapter(spec, load_target(rest))
+        try:
+            return InProcessAdapter(spec, load_target(rest))
+        except AdapterError as exc:
+            raise UsageError(str(exc)) from None
     if kind in ("cmd", "jsonl"):
         command = Command.parse(rest, args.cwd, env)
         if kind == "cmd":

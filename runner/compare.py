@@ -167,6 +167,8 @@ def _sign(vector: Vector, output: dict[str, Any]) -> tuple[str, str, str]:
     if isinstance(headers, dict):
         lower = {str(k).lower(): v for k, v in headers.items()}
         for name, value in want["headers"].items():
+            if name == "Authorization" and got["signature"] != want["signature"]:
+                continue  # already explained above
             if name.lower() in lower and lower[name.lower()] != value:
                 problems.append(f"header {name} differs")
                 details.append(f"header {name}: expected {value!r}, got {lower[name.lower()]!r}")

@@ -55,10 +55,9 @@ def _describe(error: ValidationError) -> str:
         kind = next((name for t, name in _YAML_TYPES.items() if isinstance(inst, t)), type(inst).__name__)
         return f"must be a string, but YAML read this unquoted value as a {kind} ({inst!r}); put it in quotes"
     if error.validator == "oneOf" and isinstance(inst, dict) and "utf8" in str(error.schema):
-        if error.context:
-            inner = best_match(error.context)
-            if len(inst) == 1 or inner.validator != "required":
-                return f"byte string: {_describe(inner)}"
+        meant = _meant_branch(error)
+        if meant is not None:
+            return f"byte string: {_describe(meant)}"
         return (
             "expected a byte string: {utf8: text}, {hex: digits}, {base64: text}, "
             f"{{repeat: bytes, count: n}} or {{concat: [bytes, ...]}}; got keys {sorted(inst)}"
@@ -68,11 +67,25 @@ def _describe(error: ValidationError) -> str:
     return error.message
 
 
+BYTE_FORMS = ("utf8", "hex", "base64", "repeat", "concat")
+
+
+def _meant_branch(error: ValidationError) -> ValidationError | None:
+    """For a byte string that matches no form: the error inside the form its keys say it meant."""
+    keys = set(error.instance) if isinstance(error.instance, dict) else set()
+    for index, form in enumerate(BYTE_FORMS):
+        if form in keys:
+            inner = [e for e in error.context or () if e.relative_schema_path and e.relative_schema_path[0] == index]
+            return best_match(inner) if inner else None
+    return None
+
+
 def _error_path(error: ValidationError) -> tuple[str | int, ...]:
-    deepest = error
-    if error.validator == "oneOf" and error.context:
-        deepest = best_match(error.context)
-    return tuple(deepest.absolute_path) if deepest is not error else tuple(error.absolute_path)
+    if error.validator == "oneOf":
+        meant = _meant_branch(error)
+        if meant is not None:
+            return _error_path(meant)
+    return tuple(error.absolute_path)
 
 
 def _vector_id(doc: yamlsafe.Document, at: tuple[str | int, ...]) -> str | None:
@@ -157,7 +170,8 @@ def load_file(path: Path, result: LoadResult) -> None:
         at = _error_path(error)
         if len(at) >= 2 and at[0] == "vectors" and isinstance(at[1], int):
             bad_vectors.add(at[1])
-        where = ".".join(map(str, at[2:] if len(at) > 2 and at[0] == "vectors" else at)) or "file"
+        in_vector = len(at) >= 2 and at[0] == "vectors"
+        where = ".".join(map(str, at[2:] if in_vector else at)) or ("vector" if in_vector else "file")
         result.problems.append(Problem(path, doc.line_of(at), f"{where}: {_describe(error)}", _vector_id(doc, at)))
     if errors and not bad_vectors:
         return  # the file's own structure is wrong: nothing to build safely

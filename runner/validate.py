@@ -90,6 +90,9 @@ def _check_sign(v: Vector, problem: Callable[[str], None]) -> None:
 
 
 def _check_verify(v: Vector, problem: Callable[[str], None]) -> None:
+    api_keys = [k["api_key"] for k in v.input["keys"]]
+    if len(api_keys) != len(set(api_keys)):
+        problem("the key store lists the same api_key twice; which secret applies would be undefined")
     ours = reference.run_case(v.scheme, v.operation, v.input)
     if ours != v.expected:
         problem(f"expected {v.expected}; reference says {ours}")

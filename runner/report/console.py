@@ -14,10 +14,11 @@ SHOWN = ("fail", "error", "xpass")
 
 
 class Console:
-    def __init__(self, stream: TextIO = sys.stdout, verbosity: int = 0) -> None:
-        self.stream = stream
+    def __init__(self, stream: TextIO | None = None, verbosity: int = 0) -> None:
+        self.stream = stream or sys.stdout
         self.verbosity = verbosity
-        self.live = stream.isatty() and not os.environ.get("CI") and verbosity >= 0
+        self.live = self.stream.isatty() and not os.environ.get("CI") and verbosity >= 0
+        self._repeats: dict[str, int] = {}
 
     def write(self, text: str = "") -> None:
         self.stream.write(text + "\n")
@@ -59,6 +60,8 @@ class Console:
             )
         if self.verbosity >= 0 and not run.startup_error:
             shown = [r for r in run.results if r.status in SHOWN]
+            if run.broken:
+                shown = shown[:1]
             for r in shown[:50]:
                 self.write(f"\n--- {r.status.upper()} {r.vector_id}")
                 if r.message:

@@ -87,6 +87,11 @@ def build(suite_version: str, runs: list[dict[str, Any]]) -> Matrix:
     return Matrix(suite_version, runs, sorted(rows), cells)
 
 
+def _mode(run: dict[str, Any]) -> str:
+    kind = run["impl"].split(":", 1)[0]
+    return {"cmd": "one-shot", "jsonl": "persistent", "python": "in-process"}.get(kind, "in-process")
+
+
 def _name(run: dict[str, Any]) -> str:
     ident = run["implementation"]
     return f"{ident['name']} {ident['version']}"
@@ -99,7 +104,8 @@ table{border-collapse:collapse;margin:1rem 0}
 th,td{border:1px solid #d0d7de;padding:.25rem .5rem;text-align:center;white-space:nowrap}
 th.row,td.row{text-align:left}
 td.row.tag{padding-left:1.6rem;color:#57606a}
-thead th{background:#f6f8fa;vertical-align:bottom}
+thead th{background:#f6f8fa;vertical-align:bottom;white-space:normal;max-width:8.5rem;font-size:12px}
+thead th .lang{font-size:14px;display:block}
 .ok{background:#dafbe1}.bad{background:#ffd8d3;font-weight:600}.warn{background:#fff8c5}.na{background:#f6f8fa;color:#8c959f}
 td a{color:inherit}
 details{margin:.4rem 0;border:1px solid #d0d7de;border-radius:6px;padding:.4rem .8rem}
@@ -118,7 +124,8 @@ window.addEventListener('hashchange',openTarget);openTarget();
 def render_html(m: Matrix) -> str:
     e = html.escape
     head = "".join(
-        f"<th title='{e(run['impl'])}'>{e(_name(run))}<br><span class=meta>{e(run['implementation']['language'])}</span></th>"
+        f"<th title='{e(run['impl'])}'><span class=lang>{e(run['implementation']['language'])}</span>"
+        f"{e(_name(run))}<br><span class=meta>{e(_mode(run))}</span></th>"
         for run in m.runs
     )
     body = []

@@ -1,0 +1,106 @@
+"""The reference with one classic SDK bug switched on (argv[1]); speaks both protocol modes.
+
+Used by the end-to-end tests to prove that each bug is caught, with the right diagnostic.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hmac
+import json
+import sys
+
+from runner import reference
+from runner.reference import firstvision as fv
+from runner.reference import hmac as rh
+
+BUG = sys.argv[1]
+
+
+def sign(**kw):
+    if BUG == "reserialise-json" and kw["body"]:
+        with contextlib.suppress(ValueError):  # not JSON: the SDK would sign it raw
+            kw["body"] = json.dumps(json.loads(kw["body"]), separators=(",", ":"), ensure_ascii=False).encode()
+    if BUG == "strip-body":
+        kw["body"] = kw["body"].strip()
+    out = fv.sign(**kw)
+    if BUG == "hex-signature":
+        out["signature"] = rh.full_mac(kw["algorithm"], kw["secret"], out["string_to_sign"]).hex()
+        out["headers"]["Authorization"] = out["signature"]
+    if BUG == "legacy-always":
+        out["signature"] = fv.encode_signature(
+            rh.full_mac(kw["algorithm"], kw["secret"], out["string_to_sign"]), "legacy-hex-base64"
+        )
+        out["headers"]["Authorization"] = out["signature"]
+    return out
+
+
+def verify(**kw):
+    if BUG == "no-replay-check":
+        kw["seen_request_ids"] = []
+    if BUG == "seconds":
+        kw["now_ms"] //= 1000
+        kw["window_ms"] //= 1000
+    return fv.verify(**kw)
+
+
+def mac_verify(**kw):
+    if BUG == "prefix-compare":
+        expected = rh.full_mac(kw["algorithm"], kw["key"], kw["message"])
+        n = min(len(expected), len(kw["tag"]))
+        ok = hmac.compare_digest(expected[:n], kw["tag"][:n])
+        return {"valid": True} if ok else {"valid": False, "reason": "tag-mismatch"}
+    return rh.mac_verify(**kw)
+
+
+class _LenientInt:
+    """int() as a syntax check: accepts '+1', ' 1', '1_000', fullwidth and Arabic-Indic digits."""
+
+    def fullmatch(self, text):
+        try:
+            int(text)
+        except ValueError:
+            return None
+        return True
+
+
+if BUG == "lenient-timestamp":
+    fv.TIMESTAMP = _LenientInt()
+
+OPS = {"mac": rh.mac, "mac-verify": mac_verify, "sign": sign, "verify": verify}
+BYTES_IN = {"key", "message", "tag", "secret", "body"}
+
+
+def decode(value, name=""):
+    if isinstance(value, dict):
+        return {k: decode(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [decode(v, name) for v in value]
+    return base64.b64decode(value) if name in BYTES_IN and isinstance(value, str) else value
+
+
+def encode(value):
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode()
+    if isinstance(value, dict):
+        return {k: encode(v) for k, v in value.items()}
+    return value
+
+
+for line in sys.stdin:
+    msg = json.loads(line)
+    if msg["type"] == "hello":
+        hello = reference.hello()
+        hello["implementation"] = {"name": f"buggy-{BUG}", "version": "0", "language": "python"}
+        print(json.dumps({"type": "hello", "protocol": 1, **hello}), flush=True)
+    elif msg["type"] == "stop":
+        break
+    else:
+        inp = decode(msg["input"])
+        if msg["operation"] == "verify":
+            inp["keys"] = [{**k, "secret": base64.b64decode(k["secret"])} for k in msg["input"]["keys"]]
+        print(
+            json.dumps({"type": "result", "seq": msg["seq"], "output": encode(OPS[msg["operation"]](**inp))}),
+            flush=True,
+        )

@@ -1,0 +1,74 @@
+"""The protocol schema accepts what docs/protocol.md shows and refuses what it forbids."""
+
+from __future__ import annotations
+
+import pytest
+
+from runner import protocol
+from runner.load import load
+
+
+def test_every_case_message_is_schema_valid():
+    for seq, vector in enumerate(load().vectors):
+        message = protocol.case_message(seq, vector)
+        assert not list(protocol.validator("case").iter_errors(message)), vector.id
+        assert protocol.encode(message).isascii()
+
+
+def test_documented_examples_parse():
+    hello = protocol.parse_hello(
+        '{"type":"hello","protocol":1,"implementation":{"name":"x","version":"1","language":"go"},'
+        '"supports":{"hmac":{"operations":["mac"],"algorithms":["sha256"]}}}'
+    )
+    assert hello["implementation"]["language"] == "go"
+    result = protocol.parse_result(
+        '{"type":"result","seq":0,"output":{"tag":"sDRMYdjbOFNcqK/OrwvxK4gdwgDJgz2nJuk3bC4yz/c="}}'
+    )
+    assert protocol.decode_output("mac", result["output"])["tag"][:2] == b"\xb0\x34"
+    assert protocol.parse_result('{"type":"result","seq":3,"skip":{"reason":"no SHA-3"}}')["skip"]
+    assert protocol.parse_result('{"type":"result","seq":3,"error":{"message":"boom"}}')["error"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "not json",
+        "[]",
+        '{"type":"result","seq":1}',
+        '{"type":"result","seq":1,"output":{},"skip":{"reason":"x"}}',
+        '{"type":"result","seq":-1,"output":{}}',
+        '{"type":"result","seq":"1","output":{}}',
+        '{"type":"result","seq":1,"skip":{}}',
+        '{"type":"result","seq":1,"output":{},"extra":1}',
+        '{"type":"hello","seq":1}',
+    ],
+)
+def test_bad_results_are_protocol_errors(line):
+    with pytest.raises(protocol.ProtocolError):
+        protocol.parse_result(line)
+
+
+@pytest.mark.parametrize(
+    ("operation", "output"),
+    [
+        ("mac", {"tag": "not base64!"}),
+        ("mac", {"tag": "AAAA", "extra": 1}),
+        ("mac-verify", {"valid": "true"}),
+        ("verify", {"valid": False, "reason": "Not A Reason Code"}),
+        ("sign", {}),
+        ("sign", {"signature": 5}),
+        ("sign", {"signature": "x", "headers": {"a": 1}}),
+    ],
+)
+def test_bad_outputs_are_protocol_errors(operation, output):
+    with pytest.raises(protocol.ProtocolError):
+        protocol.decode_output(operation, output)
+
+
+def test_bad_hello_responses():
+    for line in ('{"type":"hello","protocol":2,"implementation":{"name":"x","version":"1","language":"go"},"supports":{}}',
+                 '{"type":"hello","protocol":1,"implementation":{"name":"x"},"supports":{}}',
+                 '{"type":"hello","protocol":1,"implementation":{"name":"x","version":"1","language":"go"},'
+                 '"supports":{"hmac":{"operations":["sign"],"algorithms":[]}}}'):  # fmt: skip
+        with pytest.raises(protocol.ProtocolError):
+            protocol.parse_hello(line)

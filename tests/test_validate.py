@@ -1,0 +1,171 @@
+"""validate: schema, every lint rule (one deliberately bad file each), recomputation, CLI exit codes."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import VECTORS
+
+RFC = VECTORS / "hmac" / "rfc4231.yaml"
+SIGN = VECTORS / "firstvision" / "sign.yaml"
+VERIFY = VECTORS / "firstvision" / "verify-timestamp.yaml"
+
+
+def mutate(tmp_path: Path, source: Path, old: str, new: str, count: int = 1) -> Path:
+    text = source.read_text(encoding="utf-8")
+    assert old in text, f"fixture text {old!r} not found in {source.name}"
+    target = tmp_path / source.name
+    target.write_text(text.replace(old, new, count), encoding="utf-8")
+    return target
+
+
+def line_of(path: Path, needle: str, occurrence: int = 1) -> int:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    hits = [i + 1 for i, line in enumerate(lines) if needle in line]
+    return hits[occurrence - 1]
+
+
+def test_repository_vectors_are_valid(hc):
+    result = hc("validate")
+    assert result.code == 0, result.err
+    count = int(re.search(r"(\d+) vectors", result.out).group(1))
+    assert count >= 200
+
+
+def test_altered_expected_signature_is_caught_with_file_line_and_id(hc, tmp_path):
+    bad = mutate(
+        tmp_path,
+        SIGN,
+        'signature: "6K2PQnLJp6AxdiVOJbRetl7ZuAWelToF8mocpQo1BLk="',
+        'signature: "6K2PQnLJp6AxdiVOJbRetl7ZuAWelToF8mocpQo1BLg="',
+    )
+    result = hc("validate", str(bad))
+    assert result.code == 1
+    assert f"{bad}:" in result.err
+    assert "[firstvision/sign/post-json]" in result.err
+    assert "reference computes '6K2PQnLJp6AxdiVOJbRetl7ZuAWelToF8mocpQo1BLk='" in result.err
+    assert "independent computes" in result.err
+
+
+def test_altered_rfc_tag_is_caught(hc, tmp_path):
+    bad = mutate(tmp_path, RFC, "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7",
+                 "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff8")  # fmt: skip
+    result = hc("validate", str(bad))
+    assert result.code == 1
+    assert "[hmac/rfc4231/sha256/case-1] expected tag" in result.err
+    line = line_of(bad, "id: hmac/rfc4231/sha256/case-1")
+    assert f"{bad}:{line}:" in result.err
+
+
+def test_duplicated_mapping_key_names_line(hc, tmp_path):
+    bad = mutate(tmp_path, RFC, "    operation: mac\n", "    operation: mac\n    operation: mac-verify\n")
+    result = hc("validate", str(bad))
+    assert result.code == 1
+    line = line_of(bad, "operation: mac-verify")
+    assert f"{bad}:{line}:" in result.err and "duplicate key 'operation'" in result.err
+
+
+def test_duplicated_id_names_both_places(hc, tmp_path):
+    bad = mutate(tmp_path, RFC, "id: hmac/rfc4231/sha256/case-1", "id: hmac/rfc4231/sha224/case-1")
+    result = hc("validate", str(bad))
+    assert result.code == 1
+    first, second = line_of(bad, "id: hmac/rfc4231/sha224/case-1", 1), line_of(bad, "id: hmac/rfc4231/sha224/case-1", 2)
+    assert f"{bad}:{second}: [hmac/rfc4231/sha224/case-1] duplicate id (first used at {bad}:{first})" in result.err
+
+
+def test_duplicate_id_across_files(hc, tmp_path):
+    shutil.copy(RFC, tmp_path / "a.yaml")
+    shutil.copy(RFC, tmp_path / "b.yaml")
+    result = hc("validate", str(tmp_path))
+    assert result.code == 1
+    assert result.err.count("duplicate id") == 28
+
+
+@pytest.mark.parametrize(
+    ("source", "old", "new", "message"),
+    [
+        (RFC, "id: hmac/rfc4231/sha256/case-1", "id: Hmac/RFC4231/case 1", "id must look like"),
+        (RFC, "id: hmac/rfc4231/sha256/case-1", "id: firstvision/x/case-1", "id must look like"),
+        (RFC, "rules: [MAC-1, MAC-3]", "rules: [MAC-1, MAC-99]", "cites rule MAC-99, which the spec"),
+        (
+            RFC,
+            'key: {hex: "0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b"}',
+            'key: {hex: "0B0B0B0B0B0B0B0B0B0B0B0B0B0B0B0B0B0B0B0B"}',
+            "hex must be lowercase",
+        ),
+        (
+            RFC,
+            'key: {hex: "0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b"}',
+            'key: {hex: "0b0"}',
+            "hex has an odd number of digits",
+        ),
+        (
+            RFC,
+            'key: {hex: "0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b"}',
+            'key: {base64: "Cw"}',
+            "not valid padded Base64",
+        ),
+        (RFC, 'key: {hex: "0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b"}', 'key: {base64: "Cx=="}', "not canonical"),
+        (RFC, 'since: "1.0.0"', 'since: "9.0.0"', "later than the suite version"),
+        (RFC, "    operation: mac\n", "    operation: sign\n", "input"),
+        (RFC, "tag_length: 32", "tag_length: 8", "outside 10..32 (MAC-4)"),
+        (RFC, 'message: {utf8: "Hi There"}', "message: {utf8: yes}", "YAML read this unquoted value as a boolean"),
+        (RFC, 'message: {utf8: "Hi There"}', "message: {utf8: 2024-01-01}", "as a date"),
+        (RFC, 'message: {utf8: "Hi There"}', "message: {utf8: 0755}", "as a number"),
+        (RFC, 'message: {utf8: "Hi There"}', 'message: {text: "Hi There"}', "expected a byte string"),
+        (
+            RFC,
+            "    source: RFC 4231 §4.3\n",
+            "    source: RFC 4231 §4.3\n    comment: extra\n",
+            "'comment' was unexpected",
+        ),
+        (RFC, 'message: {utf8: "Hi There"}', 'message: {repeat: {hex: "00"}, count: 100000000000}', "the limit is"),
+        (VERIFY, "now_ms: 1700000000000", 'now_ms: "1700000000000"', "is not of type 'integer'"),
+        (
+            VERIFY,
+            "      keys:\n",
+            '      keys:\n        - {api_key: "Aq7vYx2mLp9RtW4cZn8bKd3fHs6jGe1u", secret: {utf8: "x"}, algorithm: sha256}\n',
+            "same api_key twice",
+        ),
+        (VERIFY, '["Timestamp", "1700000000000"]', "[Timestamp, 1700000000000]", "as a number"),
+    ],
+)
+def test_each_lint_rule(hc, tmp_path, source, old, new, message):
+    bad = mutate(tmp_path, source, old, new)
+    result = hc("validate", str(bad))
+    assert result.code == 1, result.out
+    assert message in result.err
+    assert re.search(rf"{re.escape(str(bad))}:\d+", result.err), "the error must name file and line"
+
+
+def test_vector_with_two_defects_is_rejected_unless_tagged_order(hc, tmp_path):
+    # A stale vector whose signature is also wrong would be rejected even by a verifier without a clock.
+    text = VERIFY.read_text(encoding="utf-8")
+    start = text.index("id: firstvision/verify/timestamp/minus-300001ms")
+    auth = text.index('["Authorization", "', start) + len('["Authorization", "')
+    bad = tmp_path / VERIFY.name
+    bad.write_text(text[:auth] + "A" + text[auth + 1 :], encoding="utf-8")
+    result = hc("validate", str(bad))
+    assert result.code == 1
+    assert "[firstvision/verify/timestamp/minus-300001ms] a 'stale' vector must be correctly signed" in result.err
+
+
+def test_all_problems_of_a_file_are_reported(hc, tmp_path):
+    text = RFC.read_text(encoding="utf-8")
+    text = text.replace("tag_length: 28", "tag_length: yes").replace("rules: [MAC-1, MAC-3]", "rules: [MAC-1, MAC-77]")
+    bad = tmp_path / "many.yaml"
+    bad.write_text(text, encoding="utf-8")
+    result = hc("validate", str(bad))
+    assert result.code == 1
+    assert result.err.count("is not of type 'integer'") >= 4
+    assert result.err.count("MAC-77") >= 4
+
+
+def test_usage_errors_exit_2(hc, tmp_path):
+    assert hc("validate", str(tmp_path / "missing.yaml")).code == 2
+    assert hc("frobnicate").code == 2
+    assert hc("run").code == 2  # --impl is required

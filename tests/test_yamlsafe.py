@@ -1,0 +1,97 @@
+"""The strict YAML reader: hostile and malformed files are refused with file and line, in bounded time."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from runner import yamlsafe
+from runner.load import LoadResult, load_file
+
+P = Path("v.yaml")
+
+
+def refuse(text: bytes | str) -> yamlsafe.Problem:
+    raw = text.encode("utf-8") if isinstance(text, str) else text
+    with pytest.raises(yamlsafe.YamlError) as info:
+        yamlsafe.load(P, raw)
+    return info.value.problem
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("a: 1\nb: [\n", 3, "invalid YAML"),
+        ("a: 1\nb:\n\t- 1\n", 3, "tab character"),
+        ("a: 1\nb: 2\na: 3\n", 3, "duplicate key 'a' (first at line 1)"),
+        ("a: &x [1]\nb: *x\n", 1, "anchors"),
+        ("a: 1\n<<: {b: 2}\n", 2, "merge keys"),
+        ("a: !!python/object/apply:os.system [echo hi]\n", 1, "explicit YAML tag"),
+        ("a: !!binary aGk=\n", 1, "explicit YAML tag"),
+        ("a: !custom 1\n", 1, "explicit YAML tag"),
+        ("a: 1\n---\nb: 2\n", 3, "more than one YAML document"),
+        ("a: 2024-02-30\n", 1, "invalid YAML value"),
+        ("? [a, b]\n: 1\n", 1, "mapping keys must be plain strings"),
+    ],
+)
+def test_refused_with_line(text, line, message):
+    problem = refuse(text)
+    assert problem.line == line
+    assert message in problem.message
+    assert str(problem).startswith(f"v.yaml:{line}")
+
+
+def test_bom_nul_and_non_utf8():
+    assert "byte order mark" in refuse(b"\xef\xbb\xbfa: 1\n").message
+    problem = refuse(b"a: 1\nb: '\x00'\n")
+    assert problem.line == 2 and "NUL" in problem.message
+    problem = refuse(b"a: 1\n\nb: '\xff'\n")
+    assert problem.line == 3 and "not valid UTF-8" in problem.message
+
+
+def test_billion_laughs_is_refused_fast():
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n"
+        for i in range(20)
+    )
+    started = time.monotonic()
+    problem = refuse(bomb)
+    assert time.monotonic() - started < 1
+    assert problem.line == 1 and "anchors" in problem.message
+
+
+def test_deep_nesting_and_huge_file_are_bounded():
+    deep = "a: " + "[" * 10_000 + "]" * 10_000 + "\n"
+    started = time.monotonic()
+    assert "nested deeper" in refuse(deep).message
+    assert time.monotonic() - started < 2
+    huge = b"a: '" + b"x" * (yamlsafe.MAX_FILE_BYTES + 1) + b"'\n"
+    problem = refuse(huge)
+    assert "limit" in problem.message
+
+
+def test_implicit_types_are_kept_for_the_schema_to_reject():
+    doc = yamlsafe.load(P, b"a: yes\nb: 0755\nc: 2024-01-01\nd: '0755'\ne: 1.5\nf: ~\ng: 0x1f\n")
+    assert doc.value["a"] is True and doc.value["b"] == 493 and doc.value["d"] == "0755"
+    assert doc.value["e"] == 1.5 and doc.value["f"] is None and doc.value["g"] == 31
+    assert doc.line_of(("c",)) == 3
+
+
+def test_line_of_finds_nearest_node():
+    doc = yamlsafe.load(P, b"a:\n  b:\n    - x\n    - {c: 1}\n")
+    assert doc.line_of(("a", "b", 1, "c")) == 4
+    assert doc.line_of(("a", "b", 1, "missing")) == 4
+
+
+def test_repeat_count_cannot_allocate_gigabytes(tmp_path):
+    text = (Path(__file__).parent.parent / "vectors" / "hmac" / "rfc4231.yaml").read_text(encoding="utf-8")
+    text = text.replace('message: {utf8: "Hi There"}', 'message: {repeat: {utf8: "0123456789"}, count: 500000000}', 1)
+    path = tmp_path / "big.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = LoadResult()
+    started = time.monotonic()
+    load_file(path, result)
+    assert time.monotonic() - started < 5
+    assert any("expands to 5000000000 bytes" in p.message and p.line for p in result.problems)
