@@ -31,7 +31,7 @@ class OneShotAdapter(Adapter):
         self.command = command
         self.timeout = timeout
         self.jobs = max(1, jobs)
-        self.identity = {"name": command.argv[-1].rsplit("/", 1)[-1], "version": "unknown", "language": "unknown"}
+        self.identity = command.default_identity()
 
     def start(self) -> None:
         """Offer a hello once: a program that answers it gets its identity and capabilities used; one that

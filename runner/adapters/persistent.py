@@ -3,7 +3,9 @@
 Cases are pipelined (up to ``window`` in flight) and matched to answers by ``seq``. Whatever the process
 does — hang, crash, close stdout, print garbage, answer twice or with a wrong seq, flood stderr — the run
 continues: the case at fault gets an ``error`` response, the process is restarted (hello repeated), and the
-cases that were merely in flight with it are sent again. A second answer to a case already answered
+cases that were merely in flight with it are sent again. A process that dies is not blamed on a case at once:
+it may have died after its last answer, so a case is blamed when it is the oldest in flight at a second
+death. A second answer to a case already answered
 has no case to blame: it is recorded in ``violations``, which fail the run. After ``max_restarts`` restarts without a single
 good answer in between, the implementation is declared broken and every remaining case is an error, so a
 run's wall time stays bounded by the timeouts.
@@ -110,7 +112,7 @@ class PersistentAdapter(Adapter):
         self.startup_timeout = startup_timeout
         self.window = max(1, window)
         self.max_restarts = max_restarts
-        self.identity = {"name": command.argv[-1].rsplit("/", 1)[-1], "version": "unknown", "language": "unknown"}
+        self.identity = command.default_identity()
         self.proc: _Process | None = None
         self.restarts = 0
         self.broken: str | None = None
@@ -174,6 +176,7 @@ class PersistentAdapter(Adapter):
         retry: list[Vector] = []  # in flight when the process died through no fault of theirs
         in_flight: OrderedDict[int, tuple[Vector, float]] = OrderedDict()
         answered: set[int] = set()
+        suspects: set[str] = set()  # ids in flight, oldest, when the process died once
         seq = 0
         oldest_since = time.monotonic()
         exhausted = False
@@ -245,10 +248,17 @@ class PersistentAdapter(Adapter):
                         self.violations.append(f"answered seq {number} twice")
                         continue
                     fault = f"answered seq {number}, which was never sent"
-            # The oldest case in flight carries the fault; the others are sent again to a fresh process.
-            _, (vector, sent) = in_flight.popitem(last=False)
+            # The oldest case in flight carries the fault; the others are sent again to a fresh process. A
+            # process that died may have died after answering its last case, so a death is blamed on a case
+            # only when it is the oldest in flight at a second death.
+            oldest_seq = next(iter(in_flight))
+            vector, sent = in_flight[oldest_seq]
             stderr = self.proc.stderr.take()
-            yield vector, Response("error", message=fault, stderr=stderr, seconds=time.monotonic() - sent)
+            if event is _EOF and vector.id not in suspects:
+                suspects.add(vector.id)
+            else:
+                del in_flight[oldest_seq]
+                yield vector, Response("error", message=fault, stderr=stderr, seconds=time.monotonic() - sent)
             retry = [v for v, _ in in_flight.values()] + retry
             in_flight.clear()
             self._restart(fault)

@@ -44,6 +44,11 @@ class Command:
         env.update(extra_env or {})
         return cls(argv, (cwd or Path.cwd()).resolve(), env)
 
+    def default_identity(self) -> dict[str, str]:
+        """Until (unless) the program answers the hello, it is known by its command line."""
+        text = shlex.join(self.argv)
+        return {"name": text if len(text) <= 80 else text[:79] + "…", "version": "unknown", "language": "unknown"}
+
     def spawn(self) -> subprocess.Popen[bytes]:
         try:
             return subprocess.Popen(  # noqa: S603 - argv list, no shell: the point of this class

@@ -35,9 +35,15 @@ class Console:
             if done == total:
                 self.stream.write("\r" + " " * 110 + "\r")
         elif self.verbosity > 0 or (self.verbosity == 0 and result.status in SHOWN):
-            self.write(
-                f"{result.status.upper():<11} {result.vector_id}" + (f"  {result.message}" if result.message else "")
-            )
+            text = result.message.split("\n", 1)[0]
+            if result.status == "error" and self.verbosity == 0:
+                # A broken harness fails every case the same way: say it three times, not three hundred.
+                seen = self._repeats[text] = self._repeats.get(text, 0) + 1
+                if seen > 3:
+                    return
+                if seen == 3:
+                    text += "  (further errors with this message not listed)"
+            self.write(f"{result.status.upper():<11} {result.vector_id}" + (f"  {text}" if text else ""))
 
     def summary(self, run: Run) -> None:
         ident = run.identity
