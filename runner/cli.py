@@ -80,6 +80,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument(
         "--report", action="append", default=[], metavar="FORMAT:PATH", help="json:, junit: or markdown: (repeatable)"
     )
+    r.add_argument("--redact-keys", action="store_true", help="keep keys and secrets out of reports and stderr")
     r.add_argument("--timeout", type=float, default=5.0, help="seconds per case (default 5)")
     r.add_argument(
         "--startup-timeout", type=float, default=30.0, help="seconds for a persistent process to answer hello"
@@ -185,7 +186,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     runs: list[Run] = []
     for adapter in adapters:
         out.begin(adapter.spec, len(vectors))
-        run = execute(adapter, vectors, strict_reasons=args.strict_reasons, xfail=xfail, on_result=out.progress)
+        run = execute(
+            adapter,
+            vectors,
+            strict_reasons=args.strict_reasons,
+            xfail=xfail,
+            redact_keys=args.redact_keys,
+            on_result=out.progress,
+        )
         out.summary(run)
         runs.append(run)
     for kind, path in reports:

@@ -19,6 +19,8 @@ class Response:
     output: dict[str, Any] | None = None
     message: str = ""
     link: str | None = None
+    #: The vector's input, reported for results that did not pass (None: not reported).
+    input: dict[str, Any] | None = None
     stderr: str = ""
     seconds: float = 0.0
 
@@ -39,3 +41,5 @@ class Result:
     stderr: str = ""
     seconds: float = 0.0
     link: str | None = None
+    #: The vector's input, reported for results that did not pass (None: not reported).
+    input: dict[str, Any] | None = None

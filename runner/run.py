@@ -13,6 +13,7 @@ from runner.compare import judge
 from runner.expectations import ExpectedFailure, apply_xfail
 from runner.model import Vector
 from runner.outcome import FAILING, STATUSES, Result
+from runner.redact import Redactor
 
 
 @dataclass
@@ -48,10 +49,12 @@ def execute(
     *,
     strict_reasons: bool = False,
     xfail: Sequence[ExpectedFailure] = (),
+    redact_keys: bool = False,
     on_result: Callable[[Result, int, int], None] | None = None,
 ) -> Run:
     """Run every vector once; each gets exactly one Result, reported in the order of ``vectors``."""
     run = Run(adapter.spec, adapter.identity)
+    redact = Redactor(vectors) if redact_keys else None
     started = time.monotonic()
     by_id: dict[str, Result] = {}
     total = len(vectors)
@@ -82,7 +85,10 @@ def execute(
         run.identity = adapter.identity
         try:
             for vector, response in adapter.run(vectors):
-                record(judge(vector, response, strict_reasons))
+                result = judge(vector, response, strict_reasons)
+                if result.status != "pass":
+                    result.input = vector.input
+                record(redact(result, vector) if redact else result)
         finally:
             adapter.close()
         run.violations = list(adapter.violations)

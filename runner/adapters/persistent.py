@@ -32,6 +32,17 @@ from runner.outcome import Response
 _EOF = object()
 
 
+class _Line(bytes):
+    """A stdout line, with the stderr text the program wrote before it."""
+
+    stderr: str
+
+    def __new__(cls, data: bytes, stderr: str) -> _Line:
+        line = super().__new__(cls, data)
+        line.stderr = stderr
+        return line
+
+
 class _Process:
     """One running implementation: a writer thread, a line reader thread and a stderr tail."""
 
@@ -65,7 +76,8 @@ class _Process:
                     self.events.put(protocol.ProtocolError("response line longer than 16 MiB"))
                     return
                 if line.strip():
-                    self.events.put(line)
+                    # What the program wrote to stderr up to this answer belongs to this answer.
+                    self.events.put(_Line(line, self.stderr.take()))
         except (OSError, ValueError):
             pass
         self.events.put(_EOF)
@@ -239,7 +251,7 @@ class PersistentAdapter(Adapter):
                         answered.add(number)
                         response = response_from_message(message, vector.operation)
                         response.seconds = time.monotonic() - sent
-                        response.stderr = self.proc.stderr.take()
+                        response.stderr = event.stderr
                         self.restarts = 0  # progress: the restart budget is for consecutive failures
                         oldest_since = time.monotonic()
                         yield vector, response
@@ -253,7 +265,7 @@ class PersistentAdapter(Adapter):
             # only when it is the oldest in flight at a second death.
             oldest_seq = next(iter(in_flight))
             vector, sent = in_flight[oldest_seq]
-            stderr = self.proc.stderr.take()
+            stderr = (event.stderr if isinstance(event, _Line) else "") + self.proc.stderr.take()
             if event is _EOF and vector.id not in suspects:
                 suspects.add(vector.id)
             else:

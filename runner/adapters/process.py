@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import select
 import selectors
 import shlex
 import signal
@@ -85,6 +86,10 @@ class StderrTail:
     """Drains a stream on a thread, keeping only its last STDERR_KEEP bytes (a flood costs no memory)."""
 
     def __init__(self, stream: object) -> None:
+        try:
+            self._fd: int | None = stream.fileno()  # type: ignore[attr-defined]
+        except (AttributeError, OSError, ValueError):
+            self._fd = None
         self._buf = bytearray()
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._drain, args=(stream,), daemon=True)
@@ -102,7 +107,17 @@ class StderrTail:
             pass
 
     def take(self) -> str:
-        """The text collected since the last call."""
+        """The text collected since the last call (waiting up to 50 ms for what is still in the pipe, so
+        that what a program wrote to stderr just before answering is attributed to that answer)."""
+        deadline = time.monotonic() + 0.05
+        while self._fd is not None and time.monotonic() < deadline:
+            try:
+                pending = select.select([self._fd], [], [], 0)[0]
+            except (OSError, ValueError):
+                break
+            if not pending:
+                break
+            time.sleep(0.001)
         with self._lock:
             data, self._buf = bytes(self._buf[-STDERR_KEEP:]), bytearray()
         return data.decode("utf-8", "replace")

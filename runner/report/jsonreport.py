@@ -35,6 +35,7 @@ def run_to_json(run: Run) -> dict[str, Any]:
                 "seconds": round(r.seconds, 6),
                 "stderr": r.stderr,
                 "link": r.link,
+                "input": to_wire(r.input) if r.input is not None else None,
                 "expected": to_wire(r.expected),
                 "got": to_wire(r.got) if r.got is not None else None,
             }

@@ -107,6 +107,16 @@ for line in sys.stdin:
         say({**result, "output": {k: 12345 for k in result["output"]}})
     elif FAULT == "schema-invalid":
         say({"type": "result", "sequence": result["seq"], "output": result["output"]})
+    elif FAULT == "leak-key":  # an implementation that logs its key, then answers wrongly
+        key = base64.b64decode(message["input"]["key"])
+        sys.stderr.write(f"debug: key={key.hex()} b64={message['input']['key']}\n")
+        sys.stderr.flush()
+        say(
+            {
+                **result,
+                "output": {"tag": base64.b64encode(bytes(len(base64.b64decode(result["output"]["tag"])))).decode()},
+            }
+        )
     elif FAULT == "nonzero-exit":
         say(result)
         sys.exit(1)
