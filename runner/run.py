@@ -43,6 +43,10 @@ class Run:
         return not self.violations and not any(r.status in FAILING for r in self.results)
 
 
+def _error(vector: Vector, message: str) -> Result:
+    return Result(vector.id, vector.scheme, vector.operation, vector.tags, "error", message, expected=vector.expected)
+
+
 def execute(
     adapter: Adapter,
     vectors: Sequence[Vector],
@@ -70,17 +74,7 @@ def execute(
     except AdapterError as exc:
         run.startup_error = str(exc)
         for vector in vectors:
-            record(
-                Result(
-                    vector.id,
-                    vector.scheme,
-                    vector.operation,
-                    vector.tags,
-                    "error",
-                    message=f"implementation did not start: {exc}",
-                    expected=vector.expected,
-                )
-            )
+            record(_error(vector, f"implementation did not start: {exc}"))
     else:
         run.identity = adapter.identity
         try:
@@ -94,17 +88,7 @@ def execute(
         run.violations = list(adapter.violations)
     missing = [v for v in vectors if v.id not in by_id]
     for vector in missing:  # an adapter bug must not lose a vector silently
-        record(
-            Result(
-                vector.id,
-                vector.scheme,
-                vector.operation,
-                vector.tags,
-                "error",
-                message="no outcome was produced for this vector",
-                expected=vector.expected,
-            )
-        )
+        record(_error(vector, "no outcome was produced for this vector"))
     run.results = [by_id[v.id] for v in vectors]
     run.seconds = time.monotonic() - started
     return run

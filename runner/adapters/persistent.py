@@ -108,6 +108,17 @@ class _Process:
         self.stderr.join(1.0)
 
 
+def _fault(event: Any, proc: _Process, timeout_text: str, exit_suffix: str = "") -> str | None:
+    """What went wrong instead of a line arriving, or None when ``event`` is a line."""
+    if event is None:
+        return timeout_text
+    if event is _EOF:
+        return f"process {proc.describe_exit()}{exit_suffix}"
+    if isinstance(event, Exception):
+        return str(event)
+    return None
+
+
 class PersistentAdapter(Adapter):
     def __init__(
         self,
@@ -140,14 +151,8 @@ class PersistentAdapter(Adapter):
         self.proc = proc
         proc.send(protocol.HELLO)
         event = proc.next_event(self.startup_timeout)
-        problem: str | None = None
-        if event is None:
-            problem = f"no hello response within {self.startup_timeout:g} s"
-        elif event is _EOF:
-            problem = f"process {proc.describe_exit()} before answering hello"
-        elif isinstance(event, Exception):
-            problem = str(event)
-        else:
+        problem = _fault(event, proc, f"no hello response within {self.startup_timeout:g} s", " before answering hello")
+        if problem is None:
             try:
                 hello = protocol.parse_hello(event)
             except protocol.ProtocolError as exc:
@@ -232,14 +237,8 @@ class PersistentAdapter(Adapter):
                 return
             assert self.proc is not None
             event = self.proc.next_event(oldest_since + self.timeout - time.monotonic())
-            fault: str | None = None
-            if event is None:
-                fault = f"timeout: no answer within {self.timeout:g} s"
-            elif event is _EOF:
-                fault = f"process {self.proc.describe_exit()}"
-            elif isinstance(event, Exception):
-                fault = str(event)
-            else:
+            fault = _fault(event, self.proc, f"timeout: no answer within {self.timeout:g} s")
+            if fault is None:
                 try:
                     message = protocol.parse_result(event)
                 except protocol.ProtocolError as exc:
