@@ -141,10 +141,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     result, problems = validate(args.paths or None)
     for problem in problems:
         print(problem, file=sys.stderr)
-    files = len({v.path for v in result.vectors} | {p.path for p in problems})
     if problems:
-        print(f"{len(problems)} problem(s) in {files} file(s)", file=sys.stderr)
+        print(f"{len(problems)} problem(s) in {len({p.path for p in problems})} file(s)", file=sys.stderr)
         return EXIT_FAIL
+    files = len({v.path for v in result.vectors})
     if not args.quiet:
         ops = {op: sum(v.operation == op for v in result.vectors) for op in ("mac", "mac-verify", "sign", "verify")}
         print(

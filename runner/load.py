@@ -166,15 +166,18 @@ def load_file(path: Path, result: LoadResult) -> None:
         key=lambda e: list(map(str, e.absolute_path)),
     )
     bad_vectors: set[int] = set()
+    file_level = False
     for error in errors:
         at = _error_path(error)
         if len(at) >= 2 and at[0] == "vectors" and isinstance(at[1], int):
             bad_vectors.add(at[1])
+        else:
+            file_level = True
         in_vector = len(at) >= 2 and at[0] == "vectors"
         where = ".".join(map(str, at[2:] if in_vector else at)) or ("vector" if in_vector else "file")
         result.problems.append(Problem(path, doc.line_of(at), f"{where}: {_describe(error)}", _vector_id(doc, at)))
-    if errors and not bad_vectors:
-        return  # the file's own structure is wrong: nothing to build safely
+    if file_level:
+        return  # the file's own structure (scheme, format, ...) is wrong: nothing to build safely
     for index, raw in enumerate(doc.value.get("vectors", [])):
         if index not in bad_vectors:
             vector = _build(doc, index, raw, result.problems)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 #: A single byte string may not expand beyond this (a repeat count is checked before anything is allocated).
 MAX_MATERIALISED_BYTES = 64 * 1024 * 1024
+
+_HEX_DIGITS = re.compile(r"[0-9a-fA-F]*")
 
 #: Where a byte string is due in each operation's input and expected value (JSON paths; "*" = every item).
 BYTE_FIELDS: dict[str, tuple[tuple[str | int, ...], ...]] = {
@@ -43,8 +46,11 @@ def byte_size(spec: dict[str, Any]) -> int:
 
 def materialise(spec: dict[str, Any], at: tuple[str | int, ...] = ()) -> bytes:
     """Turn a schema-valid byte-string spec into bytes, or raise BytesError saying what is wrong."""
-    if at == () and byte_size(spec) > MAX_MATERIALISED_BYTES:
-        raise BytesError(f"expands to {byte_size(spec)} bytes; the limit is {MAX_MATERIALISED_BYTES}")
+    # Checked at every level, not only the outermost: {repeat: {repeat: X, count: 10**12}, count: 0} is 0 bytes
+    # in all, but materialising its inner part would still allocate terabytes.
+    size = byte_size(spec)
+    if size > MAX_MATERIALISED_BYTES:
+        raise BytesError(f"expands to {size} bytes; the limit is {MAX_MATERIALISED_BYTES}", at)
     if "utf8" in spec:
         try:
             return spec["utf8"].encode("utf-8")
@@ -52,6 +58,8 @@ def materialise(spec: dict[str, Any], at: tuple[str | int, ...] = ()) -> bytes:
             raise BytesError("utf8 text contains a lone surrogate; use {hex: ...}", (*at, "utf8")) from None
     if "hex" in spec:
         text = spec["hex"]
+        if not _HEX_DIGITS.fullmatch(text):  # the schema's pattern ends in "$", which lets a final newline through
+            raise BytesError("hex may contain only the digits 0-9 and a-f", (*at, "hex"))
         if len(text) % 2:
             raise BytesError(f"hex has an odd number of digits ({len(text)})", (*at, "hex"))
         if text != text.lower():

@@ -6,6 +6,7 @@ The JSON Schema in schema/protocol/v1.schema.json is normative; this module only
 from __future__ import annotations
 
 import base64
+import binascii
 import functools
 import json
 from typing import Any
@@ -92,5 +93,10 @@ def decode_output(operation: str, output: Any) -> dict[str, Any]:
     decoded = dict(output)
     for name in BYTE_OUTPUTS.get(operation, ()):
         if name in decoded:
-            decoded[name] = base64.b64decode(decoded[name], validate=True)
+            try:
+                decoded[name] = base64.b64decode(decoded[name], validate=True)
+            except (binascii.Error, ValueError):  # the schema's pattern lets a final newline through ("$")
+                raise ProtocolError(
+                    f"invalid {OUTPUT_DEF[operation]} ({name}): not padded Base64: {decoded[name][:100]!r}"
+                ) from None
     return decoded

@@ -15,6 +15,8 @@ from runner.model import Vector, version_key
 from runner.reference.hmac import ALGORITHMS, MIN_TAG_LENGTH
 
 ID_FORMAT = re.compile(r"(hmac|firstvision)(/[a-z0-9][a-z0-9._-]*)+")
+SINCE_FORMAT = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+")
+TAG_FORMAT = re.compile(r"[a-z0-9][a-z0-9-]*")
 OPERATIONS_OF = {"hmac": ("mac", "mac-verify"), "firstvision": ("sign", "verify")}
 #: Rejections that must be the vector's only defect: the request is otherwise correctly signed, so a verifier
 #: that skips the check under test accepts it and the vector catches that verifier. Vectors tagged ``order``
@@ -132,10 +134,16 @@ def lint(result: LoadResult, suite_version: str | None = None) -> list[Problem]:
         if v.operation not in OPERATIONS_OF[v.scheme]:
             problem(f"operation {v.operation!r} does not belong to scheme {v.scheme!r}")
             continue
+        for tag in v.tags:
+            if not TAG_FORMAT.fullmatch(tag):
+                problem(f"tag {tag!r} must be lowercase letters, digits and '-'")
         for rule in v.rules:
             if rule not in rules:
                 problem(f"cites rule {rule}, which the spec (docs/spec/) does not define")
-        if version_key(v.since) > version_key(version):
+        # The schema's patterns end in "$", which Python's re also matches before a final newline.
+        if not SINCE_FORMAT.fullmatch(v.since):
+            problem(f"since {v.since!r} must be a version such as '1.0.0'")
+        elif version_key(v.since) > version_key(version):
             problem(f"since {v.since} is later than the suite version {version}")
         try:
             CHECKS[v.operation](v, problem)

@@ -18,13 +18,15 @@ from typing import Any
 import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import ScalarNode
+from yaml.reader import Reader
 from yaml.resolver import Resolver
 
 from runner.errors import Problem
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 32
-MAX_NODES = 500_000
+MAX_NODES = 100_000
+MAX_NUMBER_CHARS = 100
 
 JsonPath = tuple[str | int, ...]
 
@@ -54,6 +56,9 @@ class YamlError(Exception):
         super().__init__(str(problem))
 
 
+#: Characters YAML does not allow in a stream (PyYAML would refuse them without a line number).
+_NON_PRINTABLE = Reader.NON_PRINTABLE
+
 _resolver = Resolver()
 _constructor = SafeConstructor()
 
@@ -62,13 +67,17 @@ def _plain_value(node: ScalarNode) -> Any:
     tag = _resolver.resolve(ScalarNode, node.value, (True, False))
     if tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:merge", "tag:yaml.org,2002:value"):
         return node.value
+    if tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float") and len(node.value) > MAX_NUMBER_CHARS:
+        # PyYAML builds 1:59:59:... (base 60) and 0b/0x/0o integers in quadratic time, and an integer of more
+        # than 4300 digits cannot even be printed in an error message.
+        raise ValueError(f"a number of {len(node.value)} characters; put it in quotes if it is text")
     value = _constructor.construct_object(ScalarNode(tag, node.value))
     return value  # int, float, bool, None or a date: the schema rejects each where a string is due
 
 
 def _check_bytes(path: Path, raw: bytes) -> str:
     if len(raw) > MAX_FILE_BYTES:
-        raise YamlError(Problem(path, None, f"file is {len(raw)} bytes; the limit is {MAX_FILE_BYTES}"))
+        raise YamlError(Problem(path, 1, f"file is {len(raw)} bytes; the limit is {MAX_FILE_BYTES}"))
     if raw.startswith(b"\xef\xbb\xbf"):
         raise YamlError(Problem(path, 1, "file starts with a byte order mark; save it as UTF-8 without BOM"))
     nul = raw.find(b"\x00")
@@ -86,6 +95,12 @@ def _check_bytes(path: Path, raw: bytes) -> str:
         raise YamlError(
             Problem(path, line, "tab character; indent with spaces, write a tab in data as \\t in double quotes")
         )
+    special = _NON_PRINTABLE.search(text)
+    if special:
+        line = text.count("\n", 0, special.start()) + 1
+        code = ord(special.group())
+        message = f"non-printable character U+{code:04X}; YAML does not allow it: write bytes as {{hex: ...}}"
+        raise YamlError(Problem(path, line, message))
     return text
 
 
@@ -101,7 +116,7 @@ def load(path: Path, raw: bytes | None = None) -> Document:
     nodes = 0
 
     def fail(mark: Any, message: str) -> YamlError:
-        line = mark.line + 1 if mark is not None else None
+        line = mark.line + 1 if mark is not None else 1  # every problem names a line: 1 for the whole file
         col = mark.column + 1 if mark is not None else None
         return YamlError(Problem(path, line, message, column=col))
 
@@ -155,7 +170,8 @@ def load(path: Path, raw: bytes | None = None) -> Document:
                     try:
                         value = _plain_value(ScalarNode("", event.value))
                     except (ValueError, OverflowError) as exc:  # e.g. an impossible date "2024-02-30"
-                        raise fail(event.start_mark, f"invalid YAML value {event.value!r}: {exc}") from None
+                        shown = event.value if len(event.value) <= 60 else event.value[:50] + "…"
+                        raise fail(event.start_mark, f"invalid YAML value {shown!r}: {exc}") from None
                 else:
                     value = event.value
                 in_key = bool(stack) and isinstance(stack[-1][0], dict) and stack[-1][2] is None
@@ -183,7 +199,7 @@ def load(path: Path, raw: bytes | None = None) -> Document:
         message = " ".join(str(x) for x in (exc.context, exc.problem) if x)
         raise fail(mark, f"invalid YAML: {message}") from None
     except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
-        raise YamlError(Problem(path, None, f"invalid YAML: {exc}")) from None
+        raise YamlError(Problem(path, 1, f"invalid YAML: {exc}")) from None
     if not root_set:
         raise YamlError(Problem(path, 1, "file is empty"))
     return doc

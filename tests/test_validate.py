@@ -111,6 +111,8 @@ def test_duplicate_id_across_files(hc, tmp_path):
         ),
         (RFC, 'key: {hex: "0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b"}', 'key: {base64: "Cx=="}', "not canonical"),
         (RFC, 'since: "1.0.0"', 'since: "9.0.0"', "later than the suite version"),
+        (RFC, 'since: "1.0.0"', 'since: "1.0.0\\n"', "must be a version such as '1.0.0'"),
+        (RFC, "tags: [published, rfc4231]", 'tags: [published, "rfc4231\\n"]', "must be lowercase letters"),
         (RFC, "    operation: mac\n", "    operation: sign\n", "input"),
         (RFC, "tag_length: 32", "tag_length: 8", "outside 10..32 (MAC-4)"),
         (RFC, 'message: {utf8: "Hi There"}', "message: {utf8: yes}", "YAML read this unquoted value as a boolean"),
