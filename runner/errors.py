@@ -26,13 +26,5 @@ class Problem:
         return f"{where}:{vid} {self.message}"
 
 
-class VectorFileError(Exception):
-    """A vector file (or set of files) that cannot be used; carries every problem found, not just the first."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
-
-
 class UsageError(Exception):
     """Bad command-line arguments or configuration (exit code 2)."""

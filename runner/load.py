@@ -22,7 +22,6 @@ from runner.model import BYTE_FIELDS, BytesError, Vector, materialise
 class LoadResult:
     vectors: list[Vector] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    documents: list[yamlsafe.Document] = field(default_factory=list)
 
 
 @functools.cache
@@ -160,7 +159,6 @@ def load_file(path: Path, result: LoadResult) -> None:
     except OSError as exc:
         result.problems.append(Problem(path, None, f"cannot read: {exc.strerror}"))
         return
-    result.documents.append(doc)
     errors = sorted(
         schema_validator("vector-file.schema.json").iter_errors(doc.value),
         key=lambda e: list(map(str, e.absolute_path)),
