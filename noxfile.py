@@ -67,7 +67,8 @@ def tests(session: nox.Session) -> None:
     """The test suite (builds the examples it runs)."""
     _install(session, "[test]")
     _available_examples(session)
-    session.run("pytest", *session.posargs)
+    REPORTS.mkdir(exist_ok=True)
+    session.run("pytest", f"--junitxml={REPORTS / 'pytest.junit.xml'}", *session.posargs)
 
 
 @nox.session
