@@ -64,9 +64,8 @@ def conformance(session: nox.Session) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """The test suite (builds the examples it runs)."""
+    """The test suite (tests/conftest.py builds the examples it runs, once per session)."""
     _install(session, "[test]")
-    _available_examples(session)
     REPORTS.mkdir(exist_ok=True)
     session.run("pytest", f"--junitxml={REPORTS / 'pytest.junit.xml'}", *session.posargs)
 
@@ -87,7 +86,6 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Runner overhead: persistent vs one-shot speed, and in-process overhead per vector."""
+    """Runner overhead: persistent vs one-shot speed (Python example), and in-process overhead per vector."""
     _install(session)
-    _available_examples(session)
     session.run("python", "tests/bench.py", *session.posargs)

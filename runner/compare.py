@@ -9,6 +9,7 @@ from typing import Any
 
 from runner.model import Vector
 from runner.outcome import Response, Result
+from runner.reference.hmac import ALGORITHMS
 
 #: What a verifier most likely got wrong when it accepts a request that must be rejected for this reason.
 HINTS = {
@@ -154,7 +155,7 @@ def _sign(vector: Vector, output: dict[str, Any]) -> tuple[str, str, str]:
         details.append(diff_bytes(want["string_to_sign"], sts, sts_fields(vector)))
     if got["signature"] != want["signature"]:
         problems.append("signature differs")
-        mac_length = 64 if vector.input["algorithm"] == "sha512" else 32
+        mac_length = ALGORITHMS[vector.input["algorithm"]][1]
         details.append(
             f"signature: expected {want['signature']!r}\n           got      {got['signature']!r}"
             f"\n           looks like: {describe_signature(got['signature'], mac_length)}"
