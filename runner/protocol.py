@@ -9,6 +9,7 @@ import base64
 import binascii
 import functools
 import json
+import re
 from typing import Any
 
 import jsonschema
@@ -66,12 +67,55 @@ HELLO = {"type": "hello", "protocol": VERSION}
 STOP = {"type": "stop"}
 
 
+#: The largest seq a response may carry: integers beyond 2**53 - 1 lose precision in many JSON readers.
+MAX_SEQ = 2**53 - 1
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """JSON leaves duplicate keys undefined and most readers keep the last: a response must not have any."""
+    obj: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in obj:
+            raise ProtocolError(f"duplicate key {key!r} in a JSON object")
+        obj[key] = value
+    return obj
+
+
+def _no_constant(name: str) -> Any:
+    raise ProtocolError(f"{name} is not JSON (RFC 8259 has no NaN or Infinity)")
+
+
+def _no_fraction(text: str) -> Any:
+    raise ProtocolError(f"number {text[:40]} is not an integer; every number in protocol v1 is an integer")
+
+
+def _check_strings(value: Any) -> None:
+    """A lone surrogate (\\ud800) is valid JSON syntax but no Unicode text: it cannot be compared or reported."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                raise ProtocolError(f"string with a lone surrogate: {item[:60]!r}")
+        elif isinstance(item, dict):
+            stack.extend(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
 def parse_json(line: bytes | str) -> Any:
+    """Strict JSON: no duplicate keys, no NaN/Infinity, no fractional numbers, no lone surrogates, no BOM."""
+    if isinstance(line, bytes) and line.startswith(b"\xef\xbb\xbf"):
+        raise ProtocolError("not JSON: the line starts with a byte order mark (RFC 8259 §8.1)")
     try:
-        return json.loads(line)
+        value = json.loads(line, object_pairs_hook=_unique_keys, parse_constant=_no_constant, parse_float=_no_fraction)
     except (ValueError, RecursionError) as exc:
         text = line.decode("utf-8", "replace") if isinstance(line, bytes) else line
         raise ProtocolError(f"not JSON: {text[:200]!r} ({exc})") from None
+    _check_strings(value)
+    return value
 
 
 def parse_hello(line: bytes | str) -> dict[str, Any]:

@@ -41,6 +41,7 @@ FAULTS = {
     "close-stdout": {"jsonl": "closed stdout but kept running", "cmd": "timeout: no complete answer"},
     "wrong-types": {"jsonl": "12345 is not of type 'string'", "cmd": "12345 is not of type 'string'"},
     "schema-invalid": {"jsonl": "'sequence' was unexpected", "cmd": "'sequence' was unexpected"},
+    "duplicate-key": {"jsonl": "duplicate key 'tag'", "cmd": "duplicate key 'tag'"},
     # Persistent: the process exits after answering; it is restarted and nothing is blamed on a case.
     "nonzero-exit": {"jsonl": None, "cmd": "exit status 1 (one-shot adapters must exit 0)"},
     "spawn-grandchild": {"jsonl": None, "cmd": None},

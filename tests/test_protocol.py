@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from runner import protocol
@@ -72,3 +74,39 @@ def test_bad_hello_responses():
                  '"supports":{"hmac":{"operations":["sign"],"algorithms":[]}}}'):  # fmt: skip
         with pytest.raises(protocol.ProtocolError):
             protocol.parse_hello(line)
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('{"type":"result","seq":7,"output":{"valid":false,"valid":true}}', "duplicate key 'valid'"),
+        ('{"type":"result","seq":7,"seq":8,"output":{"valid":true}}', "duplicate key 'seq'"),
+        ('{"type":"result","seq":NaN,"output":{}}', "NaN is not JSON"),
+        ('{"type":"result","seq":Infinity,"output":{}}', "Infinity is not JSON"),
+        ('{"type":"result","seq":-Infinity,"output":{}}', "-Infinity is not JSON"),
+        ('{"type":"result","seq":1.0,"output":{}}', "number 1.0 is not an integer"),
+        ('{"type":"result","seq":1e3,"output":{}}', "number 1e3 is not an integer"),
+        ('{"type":"result","seq":9007199254740992,"output":{}}', "greater than the maximum of 9007199254740991"),
+        ('{"type":"result","seq":' + "9" * 5000 + ',"output":{}}', "not JSON"),
+        ('{"type":"result","seq":1,"output":{"valid":false,"reason":"\\ud800"}}', "lone surrogate"),
+        ('{"type":"result","seq":1,"skip":{"reason":"x\\udfffy"}}', "lone surrogate"),
+        ('{"type":"result","seq":1,"output":{"headers":{"\\ud83d":"x"}}}', "lone surrogate"),
+        (b'{"type":"result","seq":1,"error":{"message":"\xff"}}', "not JSON"),
+        (b'\xef\xbb\xbf{"type":"result","seq":1,"output":{}}', "not JSON"),
+    ],
+)
+def test_json_ambiguities_are_protocol_errors(line, message):
+    """Responses are read as strictly as vectors: what one JSON reader would read differently from another is
+    refused, naming what is wrong."""
+    with pytest.raises(protocol.ProtocolError, match=re.escape(message)):
+        protocol.parse_result(line)
+
+
+def test_a_valid_surrogate_pair_is_text():
+    message = protocol.parse_result('{"type":"result","seq":1,"skip":{"reason":"card \\ud83d\\udcb3"}}')
+    assert message["skip"]["reason"] == "card \U0001f4b3"
+
+
+def test_hello_is_read_strictly_too():
+    with pytest.raises(protocol.ProtocolError, match="duplicate key 'protocol'"):
+        protocol.parse_hello('{"type":"hello","protocol":2,"protocol":1}')

@@ -117,6 +117,9 @@ for line in sys.stdin:
                 "output": {"tag": base64.b64encode(bytes(len(base64.b64decode(result["output"]["tag"])))).decode()},
             }
         )
+    elif FAULT == "duplicate-key":  # a wrong tag, then the right one: a last-key-wins reader would pass it
+        right = result["output"]["tag"]
+        say(f'{{"type":"result","seq":{result["seq"]},"output":{{"tag":"AAAA","tag":"{right}"}}}}\n')
     elif FAULT == "nonzero-exit":
         say(result)
         sys.exit(1)
