@@ -11,14 +11,18 @@ from typing import Any
 from runner.adapters.base import Adapter, AdapterError
 from runner.compare import judge
 from runner.expectations import ExpectedFailure, apply_xfail
+from runner.gate import UNTESTED, Requirement, regressions, unmet
 from runner.model import Vector
-from runner.outcome import FAILING, STATUSES, Result
+from runner.outcome import STATUSES, Result
 from runner.redact import Redactor
+
+#: Statuses whose answer was judged against the expected value.
+EXECUTED = frozenset({"pass", "fail", "xfail", "xpass"})
 
 
 @dataclass
 class Run:
-    """Everything one implementation produced in one run."""
+    """Everything one implementation produced in one run, and the verdict a gate draws from it."""
 
     spec: str
     identity: dict[str, Any]
@@ -26,6 +30,10 @@ class Run:
     seconds: float = 0.0
     startup_error: str | None = None
     violations: list[str] = field(default_factory=list)
+    #: One line per --require whose vectors came back unsupported or skipped.
+    unmet: list[str] = field(default_factory=list)
+    #: With --baseline: the ids that passed in the baseline for this --impl (None: no baseline).
+    baseline: frozenset[str] | None = None
 
     @property
     def counts(self) -> dict[str, int]:
@@ -33,14 +41,51 @@ class Run:
         return {status: counted.get(status, 0) for status in STATUSES}
 
     @property
+    def executed(self) -> int:
+        """Vectors whose answer was judged (an error or a vector not sent is not evidence either way)."""
+        return sum(r.status in EXECUTED for r in self.results)
+
+    @property
+    def untested(self) -> dict[str, dict[str, int]]:
+        """Unsupported and skipped vectors per ``scheme/operation``: what this run says nothing about."""
+        out: dict[str, dict[str, int]] = {}
+        for r in self.results:
+            if r.status in UNTESTED:
+                group = out.setdefault(f"{r.scheme}/{r.operation}", dict.fromkeys(UNTESTED, 0))
+                group[r.status] += 1
+        return dict(sorted(out.items()))
+
+    @property
     def broken(self) -> bool:
         """Every vector it was given errored: the adapter is broken, which says nothing about conformance."""
-        attempted = [r for r in self.results if r.status not in ("unsupported", "skip")]
+        attempted = [r for r in self.results if r.status not in UNTESTED]
         return bool(self.startup_error) or (bool(attempted) and all(r.status == "error" for r in attempted))
 
     @property
+    def regressions(self) -> list[Result]:
+        return [] if self.baseline is None else regressions(self.baseline, self.results)
+
+    @property
+    def problems(self) -> list[str]:
+        """Why this run fails a gate, one line each; empty when it passes."""
+        c = self.counts
+        out = [f"protocol violation: {v}" for v in self.violations]
+        if self.baseline is not None:
+            if self.regressions:
+                out.append(f"{len(self.regressions)} regression(s) against the baseline")
+        else:
+            out += [f"{c[s]} {word}" for s, word in (("fail", "failed"), ("error", "errors")) if c[s]]
+        if c["xpass"]:
+            out.append(f"{c['xpass']} listed as expected failures but passing")
+        if self.results and not self.executed:
+            untested = ", ".join(f"{c[s]} {s}" for s in UNTESTED if c[s])
+            out.append(f"no selected vector was executed ({untested or 'every vector errored'})")
+        out += self.unmet
+        return out
+
+    @property
     def ok(self) -> bool:
-        return not self.violations and not any(r.status in FAILING for r in self.results)
+        return not self.problems
 
 
 def _error(vector: Vector, message: str) -> Result:
@@ -55,9 +100,11 @@ def execute(
     xfail: Sequence[ExpectedFailure] = (),
     redact_keys: bool = False,
     on_result: Callable[[Result, int, int], None] | None = None,
+    requirements: Sequence[Requirement] = (),
+    baseline: frozenset[str] | None = None,
 ) -> Run:
     """Run every vector once; each gets exactly one Result, reported in the order of ``vectors``."""
-    run = Run(adapter.spec, adapter.identity)
+    run = Run(adapter.spec, adapter.identity, baseline=baseline)
     redact = Redactor(vectors) if redact_keys else None
     started = time.monotonic()
     by_id: dict[str, Result] = {}
@@ -90,5 +137,6 @@ def execute(
     for vector in missing:  # an adapter bug must not lose a vector silently
         record(_error(vector, "no outcome was produced for this vector"))
     run.results = [by_id[v.id] for v in vectors]
+    run.unmet = unmet(requirements, vectors, run.results)
     run.seconds = time.monotonic() - started
     return run

@@ -56,6 +56,14 @@ def needs_legacy(vector: Vector) -> bool:
     )
 
 
+def features_needed(vector: Vector) -> set[str]:
+    """The capabilities a vector needs beyond its scheme and operation: algorithms, and the legacy encoding."""
+    features = algorithms_needed(vector)
+    if vector.scheme == "firstvision" and needs_legacy(vector):
+        features.add("legacy-hex-base64")
+    return features
+
+
 def unsupported_reason(supports: dict[str, Any] | None, vector: Vector) -> str | None:
     """Why the implementation's declared capabilities exclude this vector, or None if they do not."""
     if supports is None:

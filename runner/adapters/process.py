@@ -34,13 +34,15 @@ class Command:
     env: Mapping[str, str]
 
     @classmethod
-    def parse(cls, text: str, cwd: Path | None = None, extra_env: Mapping[str, str] | None = None) -> Command:
+    def parse(
+        cls, text: str, cwd: Path | None = None, extra_env: Mapping[str, str] | None = None, option: str = "command"
+    ) -> Command:
         try:
             argv = tuple(shlex.split(text))
         except ValueError as exc:
-            raise UsageError(f"cannot split command {text!r}: {exc}") from None
+            raise UsageError(f"{option}: cannot split the command line: {exc}") from None
         if not argv:
-            raise UsageError("empty implementation command")
+            raise UsageError(f"{option}: empty command")
         env = {k: os.environ[k] for k in PASSED_ENV if k in os.environ}
         env.update(extra_env or {})
         return cls(argv, (cwd or Path.cwd()).resolve(), env)

@@ -21,7 +21,7 @@ def hello() -> dict[str, Any]:
             "hmac": {"operations": ["mac", "mac-verify"], "algorithms": sorted(hmac.ALGORITHMS)},
             "firstvision": {
                 "operations": ["sign", "verify"],
-                "algorithms": ["sha256", "sha512"],
+                "algorithms": list(firstvision.ALGORITHM_NAMES),
                 "legacy_hex_base64": True,
             },
         },

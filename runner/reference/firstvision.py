@@ -10,6 +10,8 @@ from typing import Any
 
 from runner.reference.hmac import ALGORITHMS, full_mac
 
+#: The algorithms of FV-9 (HMAC-SHA256, and the platform's SHA-512 variant).
+ALGORITHM_NAMES = ("sha256", "sha512")
 SIGNED_FIELDS = ("Api-Key", "Client-Request-Id", "Timestamp", "Auth-Token-Type", "Authorization")
 
 API_KEY = re.compile(r"[A-Za-z0-9]{1,128}")  # FV-5

@@ -80,9 +80,26 @@ class Console:
                         self.write(f"      {line}")
             if len(shown) > 50:
                 self.write(f"\n... and {len(shown) - 50} more (see the JSON report, or select with -k)")
+        for r in run.regressions[:50]:
+            self.write(f"REGRESSION {r.vector_id}: passed in the baseline, now {r.status}")
+        if run.baseline is not None:
+            self.write(f"{len(run.regressions)} regression(s) against the baseline")
         c = run.counts
-        verdict = "OK" if run.ok else "FAILED"
         self.write(
-            f"\n{verdict}: {c['pass']} passed, {c['fail']} failed, {c['error']} errors, {c['unsupported']} unsupported, "
-            f"{c['skip']} skipped, {c['xfail']} xfail, {c['xpass']} xpass in {run.seconds:.2f} s"
+            f"\n{'OK' if run.ok else 'FAILED'}: {c['pass']} passed, {c['fail']} failed, {c['error']} errors, "
+            f"{c['unsupported']} unsupported, {c['skip']} skipped, {c['xfail']} xfail, {c['xpass']} xpass "
+            f"in {run.seconds:.2f} s; {not_tested(run)}"
         )
+        for problem in run.problems:
+            self.write(f"  - {problem}")
+
+
+def not_tested(run: Run) -> str:
+    """What a run says nothing about, per scheme/operation (shared by every report)."""
+    if not run.untested:
+        return "every selected vector was executed"
+    parts = [
+        f"{group} " + ", ".join(f"{n} {'skipped' if s == 'skip' else s}" for s, n in counts.items() if n)
+        for group, counts in run.untested.items()
+    ]
+    return "not tested: " + "; ".join(parts)

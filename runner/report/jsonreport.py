@@ -7,41 +7,60 @@ import json
 from pathlib import Path
 from typing import Any
 
-from runner import __version__, paths
+from runner import __version__, outputs, paths
 from runner.model import to_wire
+from runner.outcome import Result
 from runner.run import Run
 
 FORMAT = 1
 
 
+#: Statuses whose result is evidence of a problem: kept complete (input, expected, got, diagnostic, stderr).
+EVIDENCE = frozenset({"fail", "error", "xfail", "xpass"})
+
+
+def result_to_json(r: Result) -> dict[str, Any]:
+    """A failing result keeps all its evidence; any other keeps what a reader needs (size stays small)."""
+    item: dict[str, Any] = {
+        "id": r.vector_id,
+        "scheme": r.scheme,
+        "operation": r.operation,
+        "tags": list(r.tags),
+        "status": r.status,
+        "message": r.message,
+        "seconds": round(r.seconds, 6),
+    }
+    if r.status in EVIDENCE:
+        item.update(
+            diagnostic=r.diagnostic,
+            stderr=r.stderr,
+            link=r.link,
+            input=to_wire(r.input) if r.input is not None else None,
+            expected=to_wire(r.expected),
+            got=to_wire(r.got) if r.got is not None else None,
+        )
+    elif r.link:
+        item["link"] = r.link
+    return item
+
+
 def run_to_json(run: Run) -> dict[str, Any]:
-    return {
+    out: dict[str, Any] = {
         "impl": run.spec,
         "implementation": run.identity,
         "seconds": round(run.seconds, 6),
+        "ok": run.ok,
+        "problems": run.problems,
         "broken": run.broken,
         "startup_error": run.startup_error,
         "violations": run.violations,
         "counts": run.counts,
-        "results": [
-            {
-                "id": r.vector_id,
-                "scheme": r.scheme,
-                "operation": r.operation,
-                "tags": list(r.tags),
-                "status": r.status,
-                "message": r.message,
-                "diagnostic": r.diagnostic,
-                "seconds": round(r.seconds, 6),
-                "stderr": r.stderr,
-                "link": r.link,
-                "input": to_wire(r.input) if r.input is not None else None,
-                "expected": to_wire(r.expected),
-                "got": to_wire(r.got) if r.got is not None else None,
-            }
-            for r in run.results
-        ],
+        "untested": run.untested,
     }
+    if run.baseline is not None:
+        out["regressions"] = [r.vector_id for r in run.regressions]
+    out["results"] = [result_to_json(r) for r in run.results]
+    return out
 
 
 def document(runs: list[Run]) -> dict[str, Any]:
@@ -54,13 +73,5 @@ def document(runs: list[Run]) -> dict[str, Any]:
     }
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write via a temporary file and rename, so a reader never sees half a report."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-
-
 def write(path: Path, runs: list[Run]) -> None:
-    write_atomic(path, json.dumps(document(runs), indent=1, ensure_ascii=False) + "\n")
+    outputs.write_text(path, json.dumps(document(runs), indent=1, ensure_ascii=False) + "\n")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from runner.report.jsonreport import write_atomic
+from runner import outputs
+from runner.report.console import not_tested
 from runner.run import Run
 
 _CONTROL = dict.fromkeys([c for c in range(32) if c not in (9, 10, 13)], "?")
@@ -30,6 +31,11 @@ def write(path: Path, runs: list[Run]) -> None:
             skipped=str(c["unsupported"] + c["skip"] + c["xfail"]),
             time=f"{run.seconds:.3f}",
         )
+        props = ET.SubElement(suite, "properties")
+        ET.SubElement(props, "property", name="verdict", value="OK" if run.ok else "FAILED")
+        ET.SubElement(props, "property", name="not-tested", value=_text(not_tested(run)))
+        for problem in run.problems:
+            ET.SubElement(props, "property", name="problem", value=_text(problem))
         for r in run.results:
             classname = f"{r.scheme}.{r.operation}"
             case = ET.SubElement(suite, "testcase", name=r.vector_id, classname=classname, time=f"{r.seconds:.6f}")
@@ -43,4 +49,6 @@ def write(path: Path, runs: list[Run]) -> None:
             if r.stderr:
                 ET.SubElement(case, "system-err").text = _text(r.stderr)
     ET.indent(suites)
-    write_atomic(path, '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n")
+    outputs.write_text(
+        path, '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+    )

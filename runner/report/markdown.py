@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
-from runner import paths
-from runner.report.jsonreport import write_atomic
+from runner import outputs, paths
+from runner.outcome import FAILING
+from runner.report.console import not_tested
 from runner.run import Run
 
 MAX_LISTED = 40
@@ -42,7 +43,9 @@ def render(runs: list[Run]) -> str:
                 f"| {scheme} | {op} | {c['pass']} | {c['fail']} | {c['error']} | {c['unsupported']} | "
                 f"{c['skip']} | {c['xfail']} | {c['xpass']} |"
             )
-        bad = [r for r in run.results if r.status in ("fail", "error", "xpass")]
+        out += ["", f"**{'Passed' if run.ok else 'Failed'}**; {not_tested(run)}."]
+        out += [f"- {_cell(problem)}" for problem in run.problems]
+        bad = [r for r in run.results if r.status in FAILING]
         if bad:
             out += ["", "| outcome | vector | message |", "|---|---|---|"]
             out += [f"| {r.status} | `{r.vector_id}` | {_cell(r.message[:200])} |" for r in bad[:MAX_LISTED]]
@@ -53,4 +56,4 @@ def render(runs: list[Run]) -> str:
 
 
 def write(path: Path, runs: list[Run]) -> None:
-    write_atomic(path, render(runs))
+    outputs.write_text(path, render(runs))
