@@ -7,26 +7,38 @@ import binascii
 import re
 from typing import Any
 
+from runner import diagnose
 from runner.model import Vector
 from runner.outcome import Response, Result
 from runner.reference.hmac import ALGORITHMS
 
-#: What a verifier most likely got wrong when it accepts a request that must be rejected for this reason.
-HINTS = {
-    "missing-header": "a required header is absent; the verifier must not default it (FV-1)",
-    "duplicate-header": "a signed header appears twice; the verifier must reject, not pick one (FV-4)",
-    "bad-auth-type": "Auth-Token-Type must be exactly 'HMAC' (FV-16 step 3)",
-    "malformed-api-key": "Api-Key syntax is ^[A-Za-z0-9]{1,128}$ (FV-5)",
-    "malformed-request-id": "Client-Request-Id syntax is ^[A-Za-z0-9-]{1,128}$ (FV-6)",
-    "malformed-timestamp": "check Timestamp with ^[1-9][0-9]{0,15}$ over ASCII, not a lenient integer parser (FV-7)",
-    "stale": "is the window checked, inclusive at 300000 ms, and are both clocks in milliseconds? (FV-14)",
-    "future": "the window applies to timestamps ahead of the clock too (FV-14)",
-    "unknown-api-key": "the secret must be looked up by the exact Api-Key; no default key (FV-9)",
-    "malformed-signature": "decode Base64 strictly: standard alphabet, padding, canonical bits, exact MAC length (FV-11/12)",
-    "signature-mismatch": "the MAC must cover Api-Key‖Client-Request-Id‖Timestamp‖body bytes as received (FV-8)",
-    "replay": "the Client-Request-Id cache must be consulted after the signature check (FV-15)",
-    "wrong-tag-length": "reject tags whose length differs from the configured length before comparing (MAC-5)",
-    "tag-mismatch": "compare every byte of the tag, in constant time (MAC-5/6)",
+#: What a verifier most likely got wrong when it accepts a request that must be rejected for this reason, and
+#: the rules the hint is about: it is shown only for a vector that cites one of them (otherwise the vector's own
+#: description says more than a generic hint about its reason code).
+HINTS: dict[str, tuple[tuple[str, ...], str]] = {
+    "missing-header": (("FV-1",), "a required header is absent; the verifier must not default it"),
+    "duplicate-header": (("FV-4",), "a signed header appears twice; the verifier must reject, not pick one"),
+    "bad-auth-type": (("FV-1",), "Auth-Token-Type must be exactly 'HMAC' (FV-16 step 3)"),
+    "malformed-api-key": (("FV-5",), "Api-Key syntax is ^[A-Za-z0-9]{1,128}$ over ASCII"),
+    "malformed-request-id": (("FV-6",), "Client-Request-Id syntax is ^[A-Za-z0-9-]{1,128}$ over ASCII"),
+    "malformed-timestamp": (
+        ("FV-7",),
+        "check Timestamp with ^[1-9][0-9]{0,15}$ over ASCII, not a lenient integer parser",
+    ),
+    "stale": (("FV-14",), "is the window checked, inclusive at 300000 ms, and are both clocks in milliseconds?"),
+    "future": (("FV-14",), "the window applies to timestamps ahead of the clock too"),
+    "unknown-api-key": (("FV-9",), "the secret must be looked up by the exact Api-Key; no default key"),
+    "malformed-signature": (
+        ("FV-11", "FV-12"),
+        "decode Base64 strictly: standard alphabet, padding, canonical bits, exact MAC length",
+    ),
+    "signature-mismatch": (
+        ("FV-8", "FV-13"),
+        "the MAC must cover Api-Key‖Client-Request-Id‖Timestamp‖body as received",
+    ),
+    "replay": (("FV-15",), "the Client-Request-Id cache must be consulted after the signature check"),
+    "wrong-tag-length": (("MAC-5",), "reject tags whose length differs from the configured length before comparing"),
+    "tag-mismatch": (("MAC-5", "MAC-6"), "compare every byte of the tag, in constant time"),
 }
 
 _B64 = re.compile(r"[A-Za-z0-9+/]*={0,2}")
@@ -74,7 +86,17 @@ def field_at(spans: list[tuple[str, int, int]], offset: int) -> str:
     for name, start, end in spans:
         if start <= offset < end:
             return f"{name} (byte {offset - start} of the field)"
-    return "past the end of the expected string (extra bytes)"
+    return "past the end of the expected string"
+
+
+def _end_change(want: bytes, got: bytes, spans: list[tuple[str, int, int]]) -> str:
+    """For strings that differ only by bytes added or lost at the end: which field, in plain words."""
+    last = spans[-1][0] if spans else "the string"
+    if len(got) > len(want):
+        extra = len(got) - len(want)
+        return f"{last} gained {extra} byte{'s' if extra > 1 else ''} at its end: {visible(got[len(want) :][:24])}"
+    lost = len(want) - len(got)
+    return f"{last} lost {lost} byte{'s' if lost > 1 else ''} at its end: {visible(want[len(got) :][:24])}"
 
 
 def diff_bytes(want: bytes, got: bytes, spans: list[tuple[str, int, int]] | None = None, context: int = 24) -> str:
@@ -84,7 +106,9 @@ def diff_bytes(want: bytes, got: bytes, spans: list[tuple[str, int, int]] | None
         return "identical"
     lo = max(0, at - context)
     lines = [f"first difference at byte {at} (expected {len(want)} bytes, got {len(got)})"]
-    if spans:
+    if at == min(len(want), len(got)):
+        lines[0] += f": {_end_change(want, got, spans or [])}"
+    elif spans:
         lines[0] += f", in {field_at(spans, at)}"
     prefix = "…" if lo else ""
     head_w = visible(want[lo:at])
@@ -98,19 +122,20 @@ def diff_bytes(want: bytes, got: bytes, spans: list[tuple[str, int, int]] | None
     return "\n".join(lines)
 
 
-def describe_signature(text: str, mac_length: int) -> str:
+def describe_signature(text: str, mac_length: int, other_lengths: tuple[int, ...] = (32, 64)) -> str:
     """What a signature text looks like, so an encoding bug is named rather than just shown."""
+    lengths = {mac_length, *other_lengths}
     if not text:
         return "empty"
-    if _HEX.fullmatch(text) and len(text) == 2 * mac_length:
-        return "hex of the MAC, not Base64 (FV-10)"
+    if _HEX.fullmatch(text) and len(text) // 2 in lengths and len(text) % 2 == 0:
+        return f"hex of a {len(text) // 2}-byte MAC, not Base64 (FV-10)"
     if _B64.fullmatch(text) and len(text) % 4 == 0:
         try:
             raw = base64.b64decode(text, validate=True)
         except binascii.Error:
             return "not valid Base64"
-        if len(raw) == 2 * mac_length and re.fullmatch(rb"[0-9a-fA-F]+", raw):
-            return "Base64 of the hex text of the MAC: the legacy encoding (FV-12), not canonical"
+        if len(raw) // 2 in lengths and len(raw) % 2 == 0 and re.fullmatch(rb"[0-9a-fA-F]+", raw):
+            return f"Base64 of the hex text of a {len(raw) // 2}-byte MAC: the legacy encoding (FV-12), not canonical"
         if len(raw) != mac_length:
             return f"Base64 of {len(raw)} bytes; the MAC has {mac_length}"
         return f"Base64 of {mac_length} bytes (right shape, different MAC)"
@@ -130,18 +155,27 @@ def _bad_output(output: Any, fields: dict[str, type]) -> str | None:
     return None
 
 
+def _about(vector: Vector) -> str:
+    return f"vector: {vector.description} ({', '.join(vector.rules)})"
+
+
+def _hint(vector: Vector, reason: str | None) -> str:
+    rules, text = HINTS.get(reason or "", ((), ""))
+    return f"hint: {text} ({', '.join(rules)})" if set(rules) & set(vector.rules) else ""
+
+
 def _decision(vector: Vector, output: dict[str, Any], strict_reasons: bool) -> tuple[str, str, str]:
     want_valid, want_reason = vector.expected["valid"], vector.expected.get("reason")
     got_valid, got_reason = output["valid"], output.get("reason")
     if got_valid != want_valid:
         if want_valid:
             said = f" (said {got_reason!r})" if got_reason else ""
-            return "fail", f"rejected a request/tag that must be accepted{said}", ""
-        hint = HINTS.get(want_reason or "", "")
-        return "fail", f"accepted; must be rejected with {want_reason!r}", f"hint: {hint}" if hint else ""
+            return "fail", f"rejected a request/tag that must be accepted{said}", _about(vector)
+        detail = "\n".join(x for x in (_about(vector), _hint(vector, want_reason)) if x)
+        return "fail", f"accepted; must be rejected with {want_reason!r}", detail
     if not want_valid and got_reason != want_reason:
         note = f"rejected for reason {got_reason!r}; the spec's reason is {want_reason!r}"
-        return ("fail" if strict_reasons else "pass"), note, ""
+        return ("fail" if strict_reasons else "pass"), note, _about(vector) if strict_reasons else ""
     return "pass", "", ""
 
 
@@ -154,15 +188,17 @@ def _sign(vector: Vector, output: dict[str, Any]) -> tuple[str, str, str]:
         problems.append("string to sign differs")
         details.append(diff_bytes(want["string_to_sign"], sts, sts_fields(vector)))
     if got["signature"] != want["signature"]:
-        problems.append("signature differs")
+        finding = diagnose.signature(vector, got["signature"])
+        problems.append(f"signature differs: {finding.summary}")
         mac_length = ALGORITHMS[vector.input["algorithm"]][1]
         details.append(
             f"signature: expected {want['signature']!r}\n           got      {got['signature']!r}"
             f"\n           looks like: {describe_signature(got['signature'], mac_length)}"
         )
-        if sts is None:
+        details.extend(finding.lines)
+        if sts is None and not finding.entries:
             details.append("(return string_to_sign from sign to see the first differing byte of the signed string)")
-        elif sts == want["string_to_sign"]:
+        elif sts == want["string_to_sign"] and not finding.entries:
             details.append("the string to sign is right: the key, the algorithm or the encoding is not")
     headers = got.get("headers")
     if isinstance(headers, dict):
@@ -184,10 +220,12 @@ def _mac(vector: Vector, output: dict[str, Any]) -> tuple[str, str, str]:
     want, got = vector.expected["tag"], output["tag"]
     if got == want:
         return "pass", "", ""
+    finding = diagnose.tag(vector, got)
     detail = f"expected {want.hex()}\ngot      {got.hex()}"
     if len(got) != len(want):
         detail += f"\n(got {len(got)} bytes, tag_length is {len(want)}; truncation keeps the leftmost bytes, MAC-4)"
-    return "fail", "tag differs", detail
+    detail = "\n".join([detail, *finding.lines])
+    return "fail", f"tag differs: {finding.summary}", detail
 
 
 _OUTPUT_FIELDS: dict[str, dict[str, type]] = {
