@@ -7,17 +7,17 @@ Every test is derandomized (the same examples on every run, so CI is reproducibl
 from __future__ import annotations
 
 import base64
-import contextlib
 import json
 import string
 import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from runner import protocol, yamlsafe
+from runner import crosscheck, protocol, yamlsafe
 from runner.errors import Problem
 from runner.load import LoadResult, load_file
 from runner.reference import firstvision, hmac
@@ -342,7 +342,13 @@ def test_validate_with_broken_file_fields(tmp_path, name, value, break_a_vector)
     path.write_text(text, encoding="utf-8")
     _, problems = validate([path])
     assert all(p.path == path and isinstance(p.line, int) for p in problems), problems
-    if break_a_vector:
+    still_valid = (name, value) in {("format", "1"), ("scheme", "hmac"), ("description", "hmacx"),
+                                     ("description", "hmac"), ("description", "firstvision")}  # fmt: skip
+    if break_a_vector or not still_valid:
+        assert problems, f"{name}: {value!r} must be refused"
+    else:
+        assert problems == []
+    if break_a_vector and (name, value) != ("format", None) and still_valid:
         assert any("tag_length" in p.message for p in problems)
 
 
@@ -353,26 +359,64 @@ def test_validate_with_broken_file_fields(tmp_path, name, value, break_a_vector)
 OPERATIONS = sorted(protocol.OUTPUT_DEF)
 
 
-def _only_protocol_errors(call: Any, *args: Any) -> None:
-    with contextlib.suppress(protocol.ProtocolError):
-        call(*args)
+def _parsed_or_refused(call: Any, *args: Any) -> Any:
+    """The parsed value, or None when the parser refused with a ProtocolError; any other exception fails."""
+    try:
+        return call(*args)
+    except protocol.ProtocolError:
+        return None
+
+
+def _is_result(message: Any) -> bool:
+    """What parse_result promises of anything it returns: a well-formed result envelope."""
+    return (
+        isinstance(message, dict)
+        and message.get("type") == "result"
+        and type(message.get("seq")) is int
+        and 0 <= message["seq"] <= protocol.MAX_SEQ
+        and sum(k in message for k in ("output", "skip", "error")) == 1
+        and set(message) <= {"type", "seq", "output", "skip", "error"}
+    )
+
+
+def _is_hello(message: Any) -> bool:
+    return (
+        isinstance(message, dict)
+        and message.get("type") == "hello"
+        and message.get("protocol") == 1
+        and isinstance(message.get("implementation"), dict)
+        and isinstance(message.get("supports"), dict)
+    )
+
+
+def _check_parsers(line: str | bytes) -> None:
+    result = _parsed_or_refused(protocol.parse_result, line)
+    assert result is None or _is_result(result), result
+    hello = _parsed_or_refused(protocol.parse_hello, line)
+    assert hello is None or _is_hello(hello), hello
 
 
 @FUZZ
 @given(st.binary(max_size=200) | st.text(max_size=200))
 def test_protocol_parsers_on_arbitrary_bytes_and_text(line):
-    _only_protocol_errors(protocol.parse_result, line)
-    _only_protocol_errors(protocol.parse_hello, line)
+    _check_parsers(line)
 
 
 @FUZZ
 @given(json_values | protocol_shaped(), st.sampled_from(OPERATIONS))
 def test_protocol_on_arbitrary_json(value, operation):
     line = to_line(value)
-    _only_protocol_errors(protocol.parse_result, line)
-    _only_protocol_errors(protocol.parse_result, line.encode("utf-8"))
-    _only_protocol_errors(protocol.parse_hello, line)
-    _only_protocol_errors(protocol.decode_output, operation, value)
+    _check_parsers(line)
+    _check_parsers(line.encode("utf-8"))
+    output = _parsed_or_refused(protocol.decode_output, operation, value)
+    assert output is None or isinstance(output, dict), output
+
+
+def test_the_fuzzed_inputs_reach_both_outcomes():
+    """The generators are not all refused (or all accepted): the properties above test both branches."""
+    good = '{"type":"result","seq":3,"output":{"tag":"AAAA"}}'
+    assert _is_result(_parsed_or_refused(protocol.parse_result, good))
+    assert _parsed_or_refused(protocol.parse_result, '{"type":"result","seq":3}') is None
 
 
 @QUICK
@@ -394,10 +438,14 @@ def test_decode_output_base64_fields(operation, text):
 def test_deeply_nested_json_is_a_protocol_error():
     for depth in (100, 900, 5000):
         line = "[" * depth + "]" * depth
-        _only_protocol_errors(protocol.parse_result, line)
-        _only_protocol_errors(protocol.parse_hello, line)
+        for parse in (protocol.parse_result, protocol.parse_hello):
+            with pytest.raises(protocol.ProtocolError):
+                parse(line)
         nested = '{"type":"result","seq":0,"output":' + line + "}"
-        _only_protocol_errors(protocol.parse_result, nested)
+        with pytest.raises(protocol.ProtocolError):
+            protocol.parse_result(nested)
+    # A nested value where the envelope allows one is not refused for its depth alone.
+    assert protocol.parse_result('{"type":"result","seq":0,"output":{"a":[[[[1]]]]}}')["output"] == {"a": [[[[1]]]]}
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -446,8 +494,14 @@ def _verify(fields: dict[str, Any], now_ms: int, headers: dict[str, str], body: 
 def test_firstvision_sign_then_verify_is_valid(case):
     fields, now_ms = case["fields"], case["now_ms"]
     signed = firstvision.sign(**fields)
-    signed_fields = fields["api_key"] + fields["client_request_id"] + fields["timestamp"]
-    assert signed["string_to_sign"] == signed_fields.encode("ascii") + fields["body"]
+    # The reference's signer is checked against the independent implementation (PyCryptodome, its own
+    # string to sign), not against the reference's own helpers: a bug both share would otherwise pass.
+    independent = crosscheck.signed_bytes(fields["api_key"], fields["client_request_id"], fields["timestamp"],
+                                          fields["body"])  # fmt: skip
+    assert signed["string_to_sign"] == independent
+    assert signed["signature"] == crosscheck.signature(
+        fields["algorithm"], fields["secret"], independent, fields["signature_encoding"]
+    )
     assert _verify(fields, now_ms, signed["headers"], fields["body"], fields["secret"]) == {"valid": True}
 
 
@@ -508,7 +562,7 @@ def test_firstvision_any_single_change_is_rejected(case, target, data):
         index = data.draw(st.integers(0, len(value) - 1), label="index")
         headers["Authorization"] = _replace_char(value, index, data.draw(st.sampled_from(B64_ALPHABET), label="char"))
     else:  # one byte of the MAC the signature carries, re-encoded in the same encoding
-        mac = hmac.full_mac(fields["algorithm"], secret, signed["string_to_sign"])
+        mac = crosscheck.mac(fields["algorithm"], secret, signed["string_to_sign"])
         index = data.draw(st.integers(0, len(mac) - 1), label="index")
         changed = _replace_byte(mac, index, data.draw(st.integers(0, 255), label="byte"))
         headers["Authorization"] = firstvision.encode_signature(changed, fields["signature_encoding"])
@@ -539,7 +593,8 @@ def mac_cases(draw: st.DrawFn) -> dict[str, Any]:
 @given(mac_cases(), st.data())
 def test_mac_verify_accepts_exactly_the_right_tag(case, data):
     tag = hmac.mac(**case)["tag"]
-    assert tag == hmac.full_mac(case["algorithm"], case["key"], case["message"])[: case["tag_length"]]
+    full = crosscheck.mac(case["algorithm"], case["key"], case["message"])  # independent of the reference
+    assert tag == full[: case["tag_length"]]
     assert hmac.mac_verify(**case, tag=tag) == {"valid": True}
 
     bit = data.draw(st.integers(0, len(tag) * 8 - 1), label="bit")
@@ -550,7 +605,6 @@ def test_mac_verify_accepts_exactly_the_right_tag(case, data):
     cut = data.draw(st.integers(0, len(tag) - 1), label="truncate to")
     assert hmac.mac_verify(**case, tag=tag[:cut]) == {"valid": False, "reason": "wrong-tag-length"}
 
-    full = hmac.full_mac(case["algorithm"], case["key"], case["message"])
     extras = st.binary(min_size=1, max_size=64)
     if len(full) > len(tag):  # also the true continuation of the MAC
         extras |= st.integers(1, len(full) - len(tag)).map(lambda n: full[len(tag) : len(tag) + n])

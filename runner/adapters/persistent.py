@@ -19,7 +19,7 @@ import subprocess
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from runner import protocol
@@ -128,6 +128,8 @@ class PersistentAdapter(Adapter):
         startup_timeout: float = 30.0,
         window: int = 8,
         max_restarts: int = 5,
+        clock: Callable[[], float] = time.monotonic,
+        process: Callable[[Command], Any] | None = None,
     ) -> None:
         self.spec = spec
         self.command = command
@@ -135,6 +137,10 @@ class PersistentAdapter(Adapter):
         self.startup_timeout = startup_timeout
         self.window = max(1, window)
         self.max_restarts = max_restarts
+        #: The clock and the process factory are parameters so that the timing logic can be tested
+        #: deterministically (a scripted process on a fake clock) instead of with wall-clock margins.
+        self.clock = clock
+        self.process = process or _Process
         self.identity = command.default_identity()
         self.proc: _Process | None = None
         self.restarts = 0
@@ -145,7 +151,7 @@ class PersistentAdapter(Adapter):
     def _launch(self) -> None:
         """Start the process and complete the hello; AdapterError if it cannot."""
         try:
-            proc = _Process(self.command)
+            proc = self.process(self.command)
         except OSError as exc:
             raise AdapterError(str(exc)) from None
         self.proc = proc
@@ -195,7 +201,7 @@ class PersistentAdapter(Adapter):
         answered: set[int] = set()
         suspects: set[str] = set()  # ids in flight, oldest, when the process died once
         seq = 0
-        oldest_since = time.monotonic()
+        oldest_since = self.clock()
         exhausted = False
         while True:
             # Keep the window full.
@@ -219,8 +225,8 @@ class PersistentAdapter(Adapter):
                     break
                 seq += 1
                 if not in_flight:
-                    oldest_since = time.monotonic()
-                in_flight[seq] = (vector, time.monotonic())
+                    oldest_since = self.clock()
+                in_flight[seq] = (vector, self.clock())
                 self.proc.send(protocol.case_message(seq, vector))
             if self.broken:
                 for vector, _ in in_flight.values():
@@ -236,7 +242,7 @@ class PersistentAdapter(Adapter):
             if not in_flight:
                 return
             assert self.proc is not None
-            event = self.proc.next_event(oldest_since + self.timeout - time.monotonic())
+            event = self.proc.next_event(oldest_since + self.timeout - self.clock())
             fault = _fault(event, self.proc, f"timeout: no answer within {self.timeout:g} s")
             if fault is None:
                 try:
@@ -249,10 +255,10 @@ class PersistentAdapter(Adapter):
                         vector, sent = in_flight.pop(number)
                         answered.add(number)
                         response = response_from_message(message, vector.operation)
-                        response.seconds = time.monotonic() - sent
+                        response.seconds = self.clock() - sent
                         response.stderr = event.stderr
                         self.restarts = 0  # progress: the restart budget is for consecutive failures
-                        oldest_since = time.monotonic()
+                        oldest_since = self.clock()
                         yield vector, response
                         continue
                     if number in answered:  # no case to blame: recorded against the implementation itself
@@ -269,8 +275,8 @@ class PersistentAdapter(Adapter):
                 suspects.add(vector.id)
             else:
                 del in_flight[oldest_seq]
-                yield vector, Response("error", message=fault, stderr=stderr, seconds=time.monotonic() - sent)
+                yield vector, Response("error", message=fault, stderr=stderr, seconds=self.clock() - sent)
             retry = [v for v, _ in in_flight.values()] + retry
             in_flight.clear()
             self._restart(fault)
-            oldest_since = time.monotonic()
+            oldest_since = self.clock()
