@@ -36,14 +36,14 @@ def test_html_is_self_contained_and_complete(matrix):
     text = html.read_text(encoding="utf-8")
     assert "http://" not in text.replace("http://www.w3.org", "") and "https://" not in text and "<link" not in text
     assert "hmac-conformance-reference 1.0.0" in text and "buggy-seconds 0" in text
-    assert "Suite version 1.0.0" in text
+    assert "Suite version 1.1.0" in text
     assert "firstvision/verify/timestamp/seconds" in text
 
 
 def test_markdown_matrix(matrix):
     _, md, _ = matrix
     text = md.read_text(encoding="utf-8")
-    assert "| firstvision / verify | ✅ 116/116 | ❌ 81/116 |" in text
+    assert "| firstvision / verify | ✅ 176/176 | ❌ 134/176 |" in text
     assert "`firstvision/verify/timestamp/seconds`" in text
 
 
