@@ -146,9 +146,14 @@ def describe_signature(text: str, mac_length: int, other_lengths: tuple[int, ...
     return "not Base64"
 
 
-def _bad_output(output: Any, fields: dict[str, type]) -> str | None:
+def _bad_output(output: Any, fields: dict[str, type], instead: dict[str, type] | None = None) -> str | None:
+    """What is wrong with an output's shape; ``instead`` is an alternative shape (a signer's refusal, FV-17)."""
     if not isinstance(output, dict):
         return f"output is {type(output).__name__}, not an object"
+    if instead and instead.keys() & output.keys():
+        if fields.keys() & output.keys():
+            return f"output has both {sorted(instead)} and {sorted(fields)}"
+        fields = instead
     for name, kind in fields.items():
         if not isinstance(output.get(name), kind):
             return f"output field {name!r} missing or not {kind.__name__}"
@@ -179,7 +184,29 @@ def _decision(vector: Vector, output: dict[str, Any], strict_reasons: bool) -> t
     return "pass", "", ""
 
 
-def _sign(vector: Vector, output: dict[str, Any]) -> tuple[str, str, str]:
+def _refusal(vector: Vector, output: dict[str, Any], strict_reasons: bool) -> tuple[str, str, str]:
+    """A sign vector that expects a refusal, or a signer that refused (FV-17)."""
+    want, got = vector.expected.get("refused"), output.get("refused")
+    if want is None:
+        hint = "hint: a signer refuses only an Api-Key, Client-Request-Id or Timestamp that breaks FV-5..7 (FV-17)"
+        return "fail", f"refused to sign valid inputs (said {got!r})", hint
+    if got is None:
+        field, key = {
+            "malformed-api-key": ("Api-Key", "api_key"),
+            "malformed-request-id": ("Client-Request-Id", "client_request_id"),
+            "malformed-timestamp": ("Timestamp", "timestamp"),
+        }[want]
+        detail = f"{field} given: {vector.input[key]!r}\nhint: {HINTS[want][1]}; never trim or repair it, refuse"
+        return "fail", f"signed although {field} is malformed; a signer must refuse (FV-17)", detail
+    if got != want:
+        note = f"refused for reason {got!r}; the spec's reason is {want!r}"
+        return ("fail" if strict_reasons else "pass"), note, ""
+    return "pass", "", ""
+
+
+def _sign(vector: Vector, output: dict[str, Any], strict_reasons: bool = False) -> tuple[str, str, str]:
+    if "refused" in vector.expected or "refused" in output:
+        return _refusal(vector, output, strict_reasons)
     want, got = vector.expected, output
     problems: list[str] = []
     details: list[str] = []
@@ -234,6 +261,8 @@ _OUTPUT_FIELDS: dict[str, dict[str, type]] = {
     "verify": {"valid": bool},
     "sign": {"signature": str},
 }
+#: An output shape that replaces the one above: a signer's refusal of its inputs (FV-17).
+_REFUSAL_FIELDS: dict[str, dict[str, type]] = {"sign": {"refused": str}}
 
 
 def judge(vector: Vector, response: Response, strict_reasons: bool = False) -> Result:
@@ -254,7 +283,7 @@ def judge(vector: Vector, response: Response, strict_reasons: bool = False) -> R
         result.message = response.message
         return result
     output = response.output
-    bad = _bad_output(output, _OUTPUT_FIELDS[vector.operation])
+    bad = _bad_output(output, _OUTPUT_FIELDS[vector.operation], _REFUSAL_FIELDS.get(vector.operation))
     if bad:
         result.message = f"invalid output: {bad}"
         return result
@@ -263,7 +292,7 @@ def judge(vector: Vector, response: Response, strict_reasons: bool = False) -> R
     if vector.operation == "mac":
         result.status, result.message, result.diagnostic = _mac(vector, output)  # type: ignore[assignment]
     elif vector.operation == "sign":
-        result.status, result.message, result.diagnostic = _sign(vector, output)  # type: ignore[assignment]
+        result.status, result.message, result.diagnostic = _sign(vector, output, strict_reasons)  # type: ignore[assignment]
     else:
         result.status, result.message, result.diagnostic = _decision(vector, output, strict_reasons)  # type: ignore[assignment]
     return result

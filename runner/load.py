@@ -53,7 +53,7 @@ def _describe(error: ValidationError) -> str:
     if error.validator == "type" and error.validator_value == "string" and not isinstance(inst, dict | list):
         kind = next((name for t, name in _YAML_TYPES.items() if isinstance(inst, t)), type(inst).__name__)
         return f"must be a string, but YAML read this unquoted value as a {kind} ({inst!r}); put it in quotes"
-    if error.validator == "oneOf" and isinstance(inst, dict) and "utf8" in str(error.schema):
+    if error.validator == "oneOf" and isinstance(inst, dict) and _branches(error) is BYTE_BRANCHES:
         meant = _meant_branch(error)
         if meant is not None:
             return f"byte string: {_describe(meant)}"
@@ -61,19 +61,38 @@ def _describe(error: ValidationError) -> str:
             "expected a byte string: {utf8: text}, {hex: digits}, {base64: text}, "
             f"{{repeat: bytes, count: n}} or {{concat: [bytes, ...]}}; got keys {sorted(inst)}"
         )
+    if error.validator == "oneOf" and isinstance(inst, dict) and _branches(error) is SIGN_EXPECTED_BRANCHES:
+        meant = _meant_branch(error)
+        if meant is not None:
+            kind = "a refusal" if "refused" in inst else "a signature"
+            return f"{kind}: {_describe(meant)}"
+        return f"expected {{string_to_sign, signature, headers}} or {{refused: reason}}; got keys {sorted(inst)}"
     if error.validator == "const" and error.validator_value == 1 and list(error.path) == ["format"]:
         return f"unsupported format version {inst!r}; this runner reads format 1"
     return error.message
 
 
 BYTE_FORMS = ("utf8", "hex", "base64", "repeat", "concat")
+#: For each oneOf whose branch a key names: (key, branch index) pairs, the first key present wins.
+BYTE_BRANCHES = tuple((form, index) for index, form in enumerate(BYTE_FORMS))
+#: A sign vector's expected value: a refusal (FV-17, branch 1) or a signature (branch 0).
+SIGN_EXPECTED_BRANCHES = (("refused", 1), ("string_to_sign", 0), ("signature", 0), ("headers", 0))
+
+
+def _branches(error: ValidationError) -> tuple[tuple[str, int], ...] | None:
+    text = str(error.schema)
+    if "'utf8'" in text:
+        return BYTE_BRANCHES
+    if "'refused'" in text:
+        return SIGN_EXPECTED_BRANCHES
+    return None
 
 
 def _meant_branch(error: ValidationError) -> ValidationError | None:
-    """For a byte string that matches no form: the error inside the form its keys say it meant."""
+    """For a value that matches no branch of a oneOf: the error inside the branch its keys say it meant."""
     keys = set(error.instance) if isinstance(error.instance, dict) else set()
-    for index, form in enumerate(BYTE_FORMS):
-        if form in keys:
+    for key, index in _branches(error) or ():
+        if key in keys:
             inner = [e for e in error.context or () if e.relative_schema_path and e.relative_schema_path[0] == index]
             return best_match(inner) if inner else None
     return None
@@ -103,6 +122,8 @@ def _expand(path: tuple[str | int, ...], value: Any) -> Iterator[tuple[tuple[str
         yield (), value
         return
     head, rest = path[0], path[1:]
+    if isinstance(value, dict) and head not in value:
+        return  # an optional field, absent (e.g. a sign vector's expected refusal has no string_to_sign)
     if head == "*":
         for i, item in enumerate(value):
             for sub, v in _expand(rest, item):

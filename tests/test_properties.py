@@ -572,6 +572,36 @@ def test_firstvision_any_single_change_is_rejected(case, target, data):
     assert outcome["reason"] in REJECTIONS[target], (target, headers, outcome)
 
 
+#: Characters that sit on either side of FV-5..7: ASCII letters, digits and '-', white space that FV-3 trims or
+#: keeps, punctuation that lenient parsers take, and non-ASCII letters and digits that Unicode classes accept.
+FIELD_CHARS = st.sampled_from(
+    [*"aZ09-", "0", "1", "9", " ", "\t", ".", "+", "_", "e", "\u00a0", "\u000b", "\ufeff", "\u3000", "é", "ñ",
+     "\u0391", "\u212a", "１", "٤", "²"]
+)  # fmt: skip
+field_values = st.one_of(
+    st.text(FIELD_CHARS, max_size=20),
+    st.text(alphabet=REQUEST_ID_CHARS, min_size=120, max_size=135),
+    st.text(alphabet=string.digits, min_size=14, max_size=18),
+)
+
+
+@settings(max_examples=500, deadline=None, derandomize=True)
+@given(field_values, field_values, field_values)
+def test_signer_refusal_agrees_with_the_independent_checks_and_never_trims(api_key, request_id, timestamp):
+    """FV-17: the reference refuses exactly when the independent checks find a problem, with the first one."""
+    fields = {"api_key": api_key, "client_request_id": request_id, "timestamp": timestamp}
+    out = firstvision.sign(algorithm="sha256", secret=b"k", method="POST", path="/", body=b"{}",
+                           signature_encoding="base64", **fields)  # fmt: skip
+    problems = crosscheck.field_problems(api_key, request_id, timestamp)
+    if problems:
+        assert out == {"refused": problems[0]}
+    else:
+        assert out["headers"]["Api-Key"] == api_key  # signed and sent exactly as given
+        assert out["headers"]["Client-Request-Id"] == request_id
+        assert out["headers"]["Timestamp"] == timestamp
+        assert out["string_to_sign"] == (api_key + request_id + timestamp).encode("ascii") + b"{}"
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # hmac: mac_verify accepts exactly the right tag
 # ---------------------------------------------------------------------------------------------------------------

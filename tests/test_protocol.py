@@ -60,11 +60,21 @@ def test_bad_results_are_protocol_errors(line):
         ("sign", {}),
         ("sign", {"signature": 5}),
         ("sign", {"signature": "x", "headers": {"a": 1}}),
+        ("sign", {"refused": "malformed-api-key", "signature": "x"}),
+        ("sign", {"refused": 5}),
+        ("sign", {"refused": "Not A Reason Code"}),
+        ("sign", {"refused": "malformed-api-key", "headers": {}}),
     ],
 )
 def test_bad_outputs_are_protocol_errors(operation, output):
     with pytest.raises(protocol.ProtocolError):
         protocol.decode_output(operation, output)
+
+
+def test_a_refusal_to_sign_is_an_output():
+    # FV-17, added in suite 1.1.0 without a new protocol version: the output alone, no signature.
+    result = protocol.parse_result('{"type":"result","seq":7,"output":{"refused":"malformed-request-id"}}')
+    assert protocol.decode_output("sign", result["output"]) == {"refused": "malformed-request-id"}
 
 
 def test_bad_hello_responses():

@@ -58,6 +58,19 @@ BUGS = {
     "no-replay-check": ("firstvision/verify/replay/seen-id", "accepted; must be rejected with 'replay'"),
     "prefix-compare": ("hmac/verify/sha256/truncated-to-full-verifier", "must be rejected with 'wrong-tag-length'"),
     "lenient-timestamp": ("firstvision/verify/boundary/zero-into-timestamp", "not a lenient integer parser (FV-7)"),
+    # New in 1.1.0: a verifier that trims like JavaScript, one with Unicode syntax classes, a signer that trims.
+    "js-trim": (
+        "firstvision/verify/whitespace/authorization-trailing-feff",
+        "accepted; must be rejected with 'malformed-signature'",
+    ),
+    "unicode-syntax": (
+        "firstvision/verify/unicode/api-key-kelvin-sign",
+        "accepted; must be rejected with 'malformed-api-key'",
+    ),
+    "signer-trims": (
+        "firstvision/sign/inputs/request-id-leading-space",
+        "signed although Client-Request-Id is malformed; a signer must refuse (FV-17)",
+    ),
 }
 
 
@@ -84,19 +97,22 @@ def test_reason_differences_fail_only_when_strict(hc):
     strict = hc("run", impl, "--scheme=firstvision", "--strict-reasons")
     assert strict.code == 1
     assert "rejected for reason 'signature-mismatch'; the spec's reason is 'stale'" in strict.out
+    # A signer's refusal (FV-17), returned in process as {"refused": reason}: the same rule for its reason.
+    assert "refused for reason 'malformed-timestamp'; the spec's reason is 'malformed-request-id'" in strict.out
+    assert "FAIL        firstvision/sign/inputs/timestamp-exponent" not in strict.out
 
 
 def test_xfail_roundtrip_and_strict_xpass(hc, tmp_path):
     xfail = tmp_path / "xfail.yaml"
     first = hc("run", buggy("seconds"), ENV, f"--write-xfail={xfail}")
     assert first.code == 1
-    assert "wrote 35 expected failure(s)" in first.out
+    assert "wrote 42 expected failure(s)" in first.out
     again = hc("run", buggy("seconds"), ENV, f"--xfail={xfail}")
     assert again.code == 0, again.out
-    assert "35 xfail" in again.out
+    assert "42 xfail" in again.out
     fixed = hc("run", "--impl=reference", f"--xfail={xfail}")
     assert fixed.code == 1
-    assert "35 xpass" in fixed.out and "remove it from the list" in fixed.out
+    assert "42 xpass" in fixed.out and "remove it from the list" in fixed.out
 
 
 def test_xfail_file_errors_are_usage_errors(hc, tmp_path):
@@ -142,6 +158,8 @@ def test_baseline_fails_only_on_regressions(hc, tmp_path):
             ["--suite-version", "1.0.0", "-k", "firstvision/sign/*"],
             lambda v: v.since == "1.0.0" and v.operation == "sign",
         ),
+        (["--tag", "signer-input"], lambda v: "signer-input" in v.tags),
+        (["--tag", "lenient-trim"], lambda v: "lenient-trim" in v.tags),
     ],
 )
 def test_selection(hc, args, chosen):
@@ -186,7 +204,11 @@ def test_several_implementations_in_one_run(hc, tmp_path):
     result = hc("run", "--impl=reference", buggy("seconds"), ENV, "--scheme=firstvision", f"--report=json:{report}")
     assert result.code == 1
     runs = json.loads(report.read_text(encoding="utf-8"))["runs"]
-    assert [r["counts"]["fail"] for r in runs] == [0, 35]
+    assert [r["impl"] for r in runs] == ["reference", buggy("seconds").removeprefix("--impl=")]
+    assert runs[0]["ok"] and runs[0]["counts"]["fail"] == 0
+    failed = [r["id"] for r in runs[1]["results"] if r["status"] == "fail"]
+    assert "firstvision/verify/timestamp/seconds" in failed and runs[1]["counts"]["fail"] == len(failed)
+    assert "1 of 2 implementation runs passed; failed: jsonl:" in result.out
 
 
 def test_json_report_stays_small_when_everything_passes(hc, tmp_path):

@@ -13,6 +13,8 @@ from tests.conftest import VECTORS
 RFC = VECTORS / "hmac" / "rfc4231.yaml"
 SIGN = VECTORS / "firstvision" / "sign.yaml"
 VERIFY = VECTORS / "firstvision" / "verify-timestamp.yaml"
+SIGN_INPUTS = VECTORS / "firstvision" / "sign-inputs.yaml"
+WHITESPACE = VECTORS / "firstvision" / "verify-whitespace.yaml"
 
 
 def mutate(tmp_path: Path, source: Path, old: str, new: str, count: int = 1) -> Path:
@@ -134,6 +136,18 @@ def test_duplicate_id_across_files(hc, tmp_path):
             "same api_key twice",
         ),
         (VERIFY, '["Timestamp", "1700000000000"]', "[Timestamp, 1700000000000]", "as a number"),
+        (
+            SIGN_INPUTS,
+            "expected: {refused: malformed-request-id}",
+            "expected: {refused: malformed-signature}",
+            "'malformed-signature' is not one of",
+        ),
+        (
+            SIGN_INPUTS,
+            "expected: {refused: malformed-request-id}",
+            'expected: {refused: malformed-request-id, signature: "x"}',
+            "a refusal: Additional properties are not allowed ('signature' was unexpected)",
+        ),
     ],
 )
 def test_each_lint_rule(hc, tmp_path, source, old, new, message):
@@ -182,3 +196,90 @@ def test_operation_of_another_scheme_is_refused_by_lint(hc, tmp_path):
     assert result.code == 1
     line = line_of(bad, "id: firstvision/sign/post-json")
     assert f"{bad}:{line}: [firstvision/sign/post-json] operation 'sign' does not belong to scheme 'hmac'" in result.err
+
+
+def vector_text(text: str, vector_id: str) -> tuple[int, int]:
+    """The start and end offsets of one vector in a file's text."""
+    start = text.index(f"  - id: {vector_id}\n")
+    end = text.find("\n  - id: ", start + 1)
+    return start, len(text) if end < 0 else end + 1
+
+
+def edit_vector(tmp_path: Path, source: Path, vector_id: str, old: str, new: str) -> Path:
+    """A copy of ``source`` with ``old`` replaced by ``new`` inside one vector only."""
+    text = source.read_text(encoding="utf-8")
+    start, end = vector_text(text, vector_id)
+    part = text[start:end]
+    assert old in part, f"{old!r} not in {vector_id}"
+    target = tmp_path / source.name
+    target.write_text(text[:start] + part.replace(old, new, 1) + text[end:], encoding="utf-8")
+    return target
+
+
+def test_refusal_with_the_wrong_reason_is_caught_with_file_line_and_id(hc, tmp_path):
+    vid = "firstvision/sign/inputs/request-id-decimal-point"
+    bad = edit_vector(tmp_path, SIGN_INPUTS, vid, "{refused: malformed-request-id}", "{refused: malformed-timestamp}")
+    result = hc("validate", str(bad))
+    assert result.code == 1
+    line = line_of(bad, f"id: {vid}")
+    assert (
+        f"{bad}:{line}: [{vid}] expected refused 'malformed-timestamp'; reference refuses with "
+        "'malformed-request-id', independent check finds 'malformed-request-id'"
+    ) in result.err
+
+
+def test_refusal_vector_with_two_malformed_fields_needs_the_order_tag(hc, tmp_path):
+    vid = "firstvision/sign/inputs/request-id-decimal-point"
+    bad = edit_vector(tmp_path, SIGN_INPUTS, vid, 'timestamp: "1700000000000"', 'timestamp: "+1700000000000"')
+    result = hc("validate", str(bad))
+    assert result.code == 1
+    assert f"[{vid}] a refusal vector must have one malformed field, unless tagged 'order'" in result.err
+    assert "malformed-request-id, malformed-timestamp" in result.err
+
+
+def test_signature_expected_for_malformed_inputs_is_caught(hc, tmp_path):
+    vid = "firstvision/sign/inputs/request-id-one-char"
+    bad = edit_vector(tmp_path, SIGN_INPUTS, vid, 'client_request_id: "x"', 'client_request_id: " x"')
+    result = hc("validate", str(bad))
+    assert result.code == 1
+    assert f"[{vid}] expected a signature, but the inputs break FV-5..7" in result.err
+    assert "a signer must refuse them (FV-17)" in result.err
+
+
+LENIENT = "firstvision/verify/whitespace/api-key-trailing-nbsp"
+
+
+@pytest.mark.parametrize("vid", [LENIENT, "firstvision/verify/whitespace/authorization-trailing-nbsp"])
+def test_lenient_trim_vector_not_signed_under_its_reading_is_refused(hc, tmp_path, vid):
+    # A lenient trimmer reads the Api-Key without its NBSP and finds the key (or the signature without its
+    # NBSP); if the signature is not the right one for that reading, such a verifier rejects the request
+    # anyway and the vector catches nothing.
+    bad = edit_vector(tmp_path, WHITESPACE, vid, '["Authorization", "6K2P', '["Authorization", "6K2Q')
+    result = hc("validate", str(bad))
+    assert result.code == 1
+    line = line_of(bad, f"id: {vid}")
+    assert f"{bad}:{line}: [{vid}] a 'lenient-trim' vector must be valid as a verifier that trims" in result.err
+    assert "signature wrong or key unknown" in result.err
+
+
+def test_lenient_trim_vector_without_the_tag_fails_the_one_defect_rule(hc, tmp_path):
+    # The tag is data with a meaning, not a way around the lint: without it the FV-3 reading applies, under
+    # which the Api-Key with its NBSP names no key, and the vector is refused.
+    bad = edit_vector(tmp_path, WHITESPACE, LENIENT, "lenient-trim, ", "")
+    result = hc("validate", str(bad))
+    assert result.code == 1
+    assert f"[{LENIENT}] a 'malformed-api-key' vector must be correctly signed otherwise" in result.err
+
+
+def test_lenient_trim_tag_needs_a_character_that_only_a_lenient_trim_removes(hc, tmp_path):
+    bad = edit_vector(tmp_path, WHITESPACE, LENIENT, 'e1u\\u00a0"]', 'e1u"]')
+    result = hc("validate", str(bad))
+    assert result.code == 1
+    assert f"[{LENIENT}] tagged 'lenient-trim', but no signed header value has a character around it" in result.err
+
+
+def test_lenient_trim_vector_must_expect_a_rejection(hc, tmp_path):
+    bad = edit_vector(tmp_path, WHITESPACE, LENIENT, "{valid: false, reason: malformed-api-key}", "{valid: true}")
+    result = hc("validate", str(bad))
+    assert result.code == 1
+    assert f"[{LENIENT}] a 'lenient-trim' vector must expect a rejection" in result.err

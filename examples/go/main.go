@@ -1,6 +1,6 @@
 // Command hmac-adapter is the Go example implementation for hmac-conformance: it implements the HMAC
 // primitive (docs/spec/hmac.md, rules MAC-1..6) and the FirstVision request signature
-// (docs/spec/firstvision.md, rules FV-1..16) with the Go standard library only, and speaks the adapter
+// (docs/spec/firstvision.md, rules FV-1..17) with the Go standard library only, and speaks the adapter
 // protocol of docs/protocol.md on stdin/stdout.
 //
 // Build (from the repository root):
@@ -182,6 +182,12 @@ type signOutput struct {
 	Headers      map[string]string `json:"headers"`
 }
 
+// refusedOutput is the answer of a signer that refuses its inputs (FV-17): the reason code a verifier would
+// give for them. It is an output, not an error: refusing is the conforming behaviour.
+type refusedOutput struct {
+	Refused string `json:"refused"`
+}
+
 // stringToSign is Api-Key ‖ Client-Request-Id ‖ Timestamp ‖ body, with no separator (FV-8).
 func stringToSign(apiKey, clientRequestID, timestamp string, body []byte) []byte {
 	s := make([]byte, 0, len(apiKey)+len(clientRequestID)+len(timestamp)+len(body))
@@ -206,6 +212,11 @@ func firstVisionSign(raw json.RawMessage) (any, error) {
 	body, err := decodeInputBase64("body", in.Body)
 	if err != nil {
 		return nil, err
+	}
+	// FV-17: the values are signed exactly as given, never trimmed (FV-3 is for received header lines); a
+	// value that breaks FV-5..7 is refused, because no conforming verifier would accept the request.
+	if reason := fieldProblem(in.APIKey, in.ClientRequestID, in.Timestamp); reason != "" {
+		return refusedOutput{Refused: reason}, nil
 	}
 
 	// FV-8: sign the body bytes exactly as they will be sent. FV-9: the secret's bytes are the key.
@@ -278,6 +289,21 @@ var (
 	timestampSyntax = regexp.MustCompile(`^[1-9][0-9]{0,15}$`)    // FV-7
 )
 
+// fieldProblem returns the reason code for the first of the three signed values that breaks its syntax, in
+// the order FV-5, FV-6, FV-7, or "" if all three are valid. The signer (FV-17) and the verifier (FV-16 steps
+// 4-6) share it.
+func fieldProblem(apiKey, requestID, timestamp string) string {
+	switch {
+	case !apiKeySyntax.MatchString(apiKey):
+		return "malformed-api-key"
+	case !requestIDSyntax.MatchString(requestID):
+		return "malformed-request-id"
+	case !timestampSyntax.MatchString(timestamp):
+		return "malformed-timestamp"
+	}
+	return ""
+}
+
 // asciiLower lowercases ASCII letters only. FV-2 compares names ASCII case-insensitively; strings.EqualFold
 // would also fold non-ASCII letters (the Kelvin sign U+212A matches "k"), which HTTP does not.
 func asciiLower(s string) string {
@@ -290,7 +316,8 @@ func asciiLower(s string) string {
 	return string(b)
 }
 
-// trimValue removes leading and trailing spaces and horizontal tabs, and nothing else (FV-3).
+// trimValue removes leading and trailing spaces and horizontal tabs, and nothing else (FV-3). Not
+// strings.TrimSpace, which also removes VT, FF, CR, U+00A0 and U+3000.
 func trimValue(s string) string { return strings.Trim(s, " \t") }
 
 func firstVisionVerify(raw json.RawMessage) (any, error) {
@@ -340,14 +367,8 @@ func firstVisionVerify(raw json.RawMessage) (any, error) {
 		return reject("bad-auth-type"), nil
 	}
 	// Steps 4-6: field syntax (FV-5, FV-6, FV-7), with explicit ASCII rules.
-	if !apiKeySyntax.MatchString(apiKey) {
-		return reject("malformed-api-key"), nil
-	}
-	if !requestIDSyntax.MatchString(requestID) {
-		return reject("malformed-request-id"), nil
-	}
-	if !timestampSyntax.MatchString(timestamp) {
-		return reject("malformed-timestamp"), nil
+	if reason := fieldProblem(apiKey, requestID, timestamp); reason != "" {
+		return reject(reason), nil
 	}
 	// At most 16 digits: always fits in an int64. Parse only after the syntax check (FV-7).
 	ts, err := strconv.ParseInt(timestamp, 10, 64)

@@ -1,7 +1,7 @@
 // hmac-conformance example adapter for Node.js (>= 20), standard library only.
 //
 // What it is: a model implementation of the `hmac` primitive (docs/spec/hmac.md, MAC-1..6) and the
-// FirstVision request signature (docs/spec/firstvision.md, FV-1..16), wrapped in the adapter protocol
+// FirstVision request signature (docs/spec/firstvision.md, FV-1..17), wrapped in the adapter protocol
 // (docs/protocol.md). Partner SDK authors can read `sign()` and `verify()` as a reference.
 //
 // Build: nothing to build, no npm install (uses only node:crypto, node:readline, node:events, Buffer).
@@ -96,8 +96,22 @@ function stringToSign(apiKey, clientRequestId, timestamp, body) {
   return Buffer.concat([Buffer.from(apiKey + clientRequestId + timestamp, 'utf8'), body]);
 }
 
-// Client side: compute the Authorization value and the headers to send.
+// The reason code for the first of the three signed values that breaks its syntax (FV-5, FV-6, FV-7, in
+// that order), or null. Shared by the signer (FV-17) and the verifier (FV-16 steps 4-6). The regular
+// expressions have no `u` or `i` flag: [A-Za-z0-9] matches ASCII only.
+function fieldProblem(apiKey, clientRequestId, timestamp) {
+  if (!API_KEY.test(apiKey)) return 'malformed-api-key';
+  if (!CLIENT_REQUEST_ID.test(clientRequestId)) return 'malformed-request-id';
+  if (!TIMESTAMP.test(timestamp)) return 'malformed-timestamp';
+  return null;
+}
+
+// Client side: compute the Authorization value and the headers to send. The values are signed and sent
+// exactly as given, never trimmed (FV-17: FV-3's trimming is for received header lines). A value that
+// breaks FV-5..7 is refused with the reason a verifier would give; no conforming verifier would accept it.
 function sign({ algorithm, secret, apiKey, clientRequestId, timestamp, body, signatureEncoding }) {
+  const refused = fieldProblem(apiKey, clientRequestId, timestamp);
+  if (refused !== null) return { refused };
   const data = stringToSign(apiKey, clientRequestId, timestamp, body);
   const macBytes = hmac(algorithm, secret, data); // FV-9: full output, secret bytes used as issued
   let signature;
@@ -122,7 +136,8 @@ function sign({ algorithm, secret, apiKey, clientRequestId, timestamp, body, sig
 // The signed header fields of FV-1, by lowercase name (FV-2: names are case-insensitive).
 const SIGNED_FIELDS = ['api-key', 'client-request-id', 'timestamp', 'auth-token-type', 'authorization'];
 
-// FV-3: only leading/trailing spaces and horizontal tabs are removed, nothing inside.
+// FV-3: only leading/trailing spaces and horizontal tabs are removed, nothing inside. Not String.prototype.trim(),
+// which also removes NBSP, VT, FF, CR, U+FEFF, U+3000 and the rest of Unicode white space.
 function trimHeaderValue(value) {
   return value.replace(/^[ \t]+|[ \t]+$/g, '');
 }
@@ -162,10 +177,9 @@ function verify({ headers, body, keys, nowMs, windowMs, seenRequestIds, legacyHe
 
   // 3. Auth-Token-Type is exactly "HMAC" (case-sensitive)
   if (field('auth-token-type') !== 'HMAC') return reject('bad-auth-type');
-  // 4.-6. field syntax
-  if (!API_KEY.test(apiKey)) return reject('malformed-api-key');
-  if (!CLIENT_REQUEST_ID.test(clientRequestId)) return reject('malformed-request-id');
-  if (!TIMESTAMP.test(timestamp)) return reject('malformed-timestamp');
+  // 4.-6. field syntax (FV-5, FV-6, FV-7)
+  const malformed = fieldProblem(apiKey, clientRequestId, timestamp);
+  if (malformed !== null) return reject(malformed);
   // 7.-8. time window, edges inclusive (FV-14). BigInt: 16 digits exceed Number's exact integer range.
   const ts = BigInt(timestamp);
   const now = BigInt(nowMs);

@@ -2,7 +2,7 @@
 # hmac-conformance example adapter in Perl (protocol version 1).
 #
 # Implements the raw HMAC primitive (docs/spec/hmac.md, rules MAC-1..6) and the FirstVision request
-# signature (docs/spec/firstvision.md, rules FV-1..16) with Perl 5.36 core modules only: Digest::SHA,
+# signature (docs/spec/firstvision.md, rules FV-1..17) with Perl 5.36 core modules only: Digest::SHA,
 # Digest::MD5, MIME::Base64 and JSON::PP. Nothing to build or install.
 #
 # Run:  perl examples/perl/adapter.pl
@@ -121,11 +121,20 @@ sub string_to_sign ($api_key, $request_id, $timestamp, $body) {
     return $text . $body;
 }
 
+# The reason code for the first of the three signed values that breaks its syntax (FV-5, FV-6, FV-7, in
+# that order), or undef. Shared by the signer (FV-17) and the verifier (FV-16 steps 4-6).
+sub field_problem ($api_key, $request_id, $timestamp) {
+    return 'malformed-api-key'    unless $api_key =~ $API_KEY_RE;
+    return 'malformed-request-id' unless $request_id =~ $REQUEST_ID_RE;
+    return 'malformed-timestamp'  unless $timestamp =~ $TIMESTAMP_RE;
+    return undef;
+}
+
 sub op_sign ($in) {
-    # The signer refuses fields a verifier would reject (FV-5, FV-6, FV-7).
-    die "api_key does not match FV-5\n"           unless $in->{api_key} =~ $API_KEY_RE;
-    die "client_request_id does not match FV-6\n" unless $in->{client_request_id} =~ $REQUEST_ID_RE;
-    die "timestamp does not match FV-7\n"         unless $in->{timestamp} =~ $TIMESTAMP_RE;
+    # FV-17: the values are signed exactly as given, never trimmed (FV-3 is for received header lines). A
+    # value that breaks FV-5..7 is refused with the reason a verifier would give: an answer, not an error.
+    my $refused = field_problem($in->{api_key}, $in->{client_request_id}, $in->{timestamp});
+    return { refused => $refused } if defined $refused;
     my $body = decode_base64($in->{body});
     my $sts  = string_to_sign($in->{api_key}, $in->{client_request_id}, $in->{timestamp}, $body);
     # FV-9: HMAC keyed with the secret's bytes as issued, full output.
@@ -180,7 +189,7 @@ sub op_verify ($in) {
         my ($name, $value) = @$pair;
         $name =~ tr/A-Z/a-z/;    # ASCII only: Perl's lc() would also fold e.g. U+212A KELVIN SIGN to "k"
         next unless exists $values{$name};
-        $value =~ s/\A[ \t]+|[ \t]+\z//g;
+        $value =~ s/\A[ \t]+|[ \t]+\z//g;    # not \s, which also matches VT, FF, CR (and NBSP in Unicode strings)
         push @{ $values{$name} }, $value;
     }
 
@@ -194,10 +203,9 @@ sub op_verify ($in) {
     my ($api_key, $request_id, $timestamp, $auth_type, $authorization) =
         map { $values{$_}[0] } @SIGNED_HEADERS;
 
-    return rejected('bad-auth-type')        unless $auth_type eq 'HMAC';      # step 3
-    return rejected('malformed-api-key')    unless $api_key =~ $API_KEY_RE;     # step 4, FV-5
-    return rejected('malformed-request-id') unless $request_id =~ $REQUEST_ID_RE;   # step 5, FV-6
-    return rejected('malformed-timestamp')  unless $timestamp =~ $TIMESTAMP_RE;     # step 6, FV-7
+    return rejected('bad-auth-type') unless $auth_type eq 'HMAC';             # step 3
+    my $malformed = field_problem($api_key, $request_id, $timestamp);         # steps 4-6, FV-5..7
+    return rejected($malformed) if defined $malformed;
 
     # FV-14: inclusive window. At most 16 digits, so the value fits Perl's 64-bit integers exactly.
     my ($now, $window) = ($in->{now_ms}, $in->{window_ms});

@@ -77,15 +77,18 @@ def run_case(operation: str, inp: dict[str, Any]) -> dict[str, Any]:
     if operation == "sign":
         if inp["signature_encoding"] not in ("base64", "legacy-hex-base64"):
             raise ValueError(f"unknown signature_encoding {inp['signature_encoding']!r}")
-        signed = sdk.sign(
-            sdk.strict_b64decode(inp["secret"]),
-            inp["api_key"],
-            inp["client_request_id"],
-            inp["timestamp"],
-            sdk.strict_b64decode(inp["body"]),
-            inp["algorithm"],
-            legacy_hex_base64=inp["signature_encoding"] == "legacy-hex-base64",
-        )
+        try:
+            signed = sdk.sign(
+                sdk.strict_b64decode(inp["secret"]),
+                inp["api_key"],
+                inp["client_request_id"],
+                inp["timestamp"],
+                sdk.strict_b64decode(inp["body"]),
+                inp["algorithm"],
+                legacy_hex_base64=inp["signature_encoding"] == "legacy-hex-base64",
+            )
+        except sdk.Refused as refusal:  # FV-17: a refusal is an answer, not an adapter error
+            return {"refused": refusal.reason}
         return {
             "signature": signed.signature,
             "string_to_sign": b64(signed.string_to_sign),

@@ -4,7 +4,7 @@ Plain functions a partner SDK author would write, using only the Python standard
 library (Python >= 3.10):
 
 - ``mac()`` / ``mac_verify()``  -- HMAC, spec ``docs/spec/hmac.md`` (rules MAC-1..6)
-- ``sign()`` / ``verify()``     -- FirstVision, spec ``docs/spec/firstvision.md`` (FV-1..16)
+- ``sign()`` / ``verify()``     -- FirstVision, spec ``docs/spec/firstvision.md`` (FV-1..17)
 
 ``adapter.py`` next to this file connects these functions to the conformance runner.
 """
@@ -67,6 +67,14 @@ class SignedRequest(NamedTuple):
     signature: str
     string_to_sign: bytes
     headers: dict[str, str]
+
+
+class Refused(ValueError):
+    """``sign()`` refuses its inputs (FV-17): ``reason`` is the code a verifier would reject them with."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"refusing to sign: {reason}")
+        self.reason = reason
 
 
 class Key(NamedTuple):
@@ -136,8 +144,22 @@ def strict_b64decode(text: str) -> bytes:
 
 
 def _trim(value: str) -> str:
-    """FV-3: remove leading and trailing spaces and horizontal tabs, nothing else."""
+    """FV-3 (receiving side only): remove leading and trailing spaces and horizontal tabs, nothing else.
+
+    Not str.strip(): with no argument it also removes NBSP, VT, FF, CR and U+3000.
+    """
     return value.strip(" \t")
+
+
+def field_problem(api_key: str, client_request_id: str, timestamp: str) -> str | None:
+    """The reason code for the first of the three values that breaks its syntax (FV-5, FV-6, FV-7), or None."""
+    if not API_KEY_RE.fullmatch(api_key):
+        return "malformed-api-key"  # FV-5
+    if not REQUEST_ID_RE.fullmatch(client_request_id):
+        return "malformed-request-id"  # FV-6
+    if not TIMESTAMP_RE.fullmatch(timestamp):
+        return "malformed-timestamp"  # FV-7
+    return None
 
 
 def _ascii_lower(name: str) -> str:
@@ -162,21 +184,15 @@ def sign(
     """Sign a request (FV-8..10). ``body`` is the exact bytes that will be sent.
 
     ``legacy_hex_base64`` produces the legacy FV-12 encoding; never use it unless a
-    verifier demands it. Raises ValueError for inputs a verifier would reject anyway.
+    verifier demands it. The three values are signed and sent exactly as given, never
+    trimmed (FV-17); one that breaks FV-5..7 raises Refused, since no conforming
+    verifier would accept the request.
     """
-    api_key, client_request_id, timestamp = (
-        _trim(api_key),
-        _trim(client_request_id),
-        _trim(timestamp),
-    )
     if algorithm not in FIRSTVISION_ALGORITHMS:
         raise ValueError(f"algorithm {algorithm!r} is not a FirstVision algorithm")
-    if not API_KEY_RE.fullmatch(api_key):
-        raise ValueError("malformed Api-Key (FV-5)")
-    if not REQUEST_ID_RE.fullmatch(client_request_id):
-        raise ValueError("malformed Client-Request-Id (FV-6)")
-    if not TIMESTAMP_RE.fullmatch(timestamp):
-        raise ValueError("malformed Timestamp (FV-7)")
+    reason = field_problem(api_key, client_request_id, timestamp)  # FV-17: refuse, do not repair
+    if reason:
+        raise Refused(reason)
     data = string_to_sign(api_key, client_request_id, timestamp, body)
     digest = mac(algorithm, secret, data)  # FV-9: full output, no truncation
     if legacy_hex_base64:  # FV-12: Base64 of the lowercase hex text
@@ -236,12 +252,9 @@ def verify(
     api_key, request_id, timestamp, auth_type, authorization = (found[_ascii_lower(name)][0] for name in SIGNED_HEADERS)
     if auth_type != "HMAC":
         return Verdict(False, "bad-auth-type")  # step 3, FV-1
-    if not API_KEY_RE.fullmatch(api_key):
-        return Verdict(False, "malformed-api-key")  # step 4, FV-5
-    if not REQUEST_ID_RE.fullmatch(request_id):
-        return Verdict(False, "malformed-request-id")  # step 5, FV-6
-    if not TIMESTAMP_RE.fullmatch(timestamp):
-        return Verdict(False, "malformed-timestamp")  # step 6, FV-7
+    reason = field_problem(api_key, request_id, timestamp)
+    if reason:
+        return Verdict(False, reason)  # steps 4-6, FV-5..7
     ts = int(timestamp)  # safe now: ASCII digits only
     if now_ms - ts > window_ms:
         return Verdict(False, "stale")  # step 7, FV-14 (edge inclusive)

@@ -2,7 +2,8 @@
 # hmac-conformance example adapter in POSIX sh, over the `openssl` command-line tool (protocol version 1).
 #
 # Implements the raw HMAC primitive (docs/spec/hmac.md: operations `mac` and `mac-verify`) and the
-# FirstVision signer (docs/spec/firstvision.md: operation `sign`, both signature encodings).
+# FirstVision signer (docs/spec/firstvision.md: operation `sign`, both signature encodings, and the refusal of
+# malformed inputs of FV-17).
 # FirstVision `verify` is answered with `skip`: parsing the header list, trimming, duplicate detection and
 # the ordered checks of FV-16 are not worth writing in sh (see the other examples for a verifier).
 #
@@ -42,14 +43,17 @@ trap 'exit 1' HUP INT TERM   # run the EXIT trap (clean-up) when killed too
 # inside a JSON string is always escaped (`\"`), so the text `"name":` can only be a real member name, and
 # every member read below occurs once in a line of the operations this adapter supports.
 # The line is kept in the file $line_file (a 1 MiB message makes a line of 1.4 MB: too long to be a command
-# argument where printf is not a shell builtin, e.g. posh).
+# argument where printf is not a shell builtin, e.g. posh). Every sed over it scans the whole line, so the
+# short members are read from $fields_file: the same line with the values of "message" and "body" (the
+# only members that can be large) emptied, made by one sed per message.
 line_file="$tmp/line.json"
+fields_file="$tmp/fields.json"
 
-# Print "x" followed by the text of the string member "$1", or nothing when the member is missing or its
-# value contains an escape sequence (`\`), which this adapter does not decode. The "x" tells an empty
-# string ("key":"") apart from a missing member.
+# Print "x" followed by the text of the string member "$1" (read from file $2, by default $fields_file), or
+# nothing when the member is missing or its value contains an escape sequence (`\`), which this adapter
+# does not decode. The "x" tells an empty string ("key":"") apart from a missing member.
 x_field() {
-    sed -n 's/.*"'"$1"'":"\([^"\\]*\)".*/x\1/p' "$line_file"
+    sed -n 's/.*"'"$1"'":"\([^"\\]*\)".*/x\1/p' "${2:-$fields_file}"
 }
 
 # Print the text of the (short) string member "$1"; fail if it is missing or contains an escape sequence.
@@ -59,14 +63,19 @@ str_field() {
     printf '%s\n' "${value#x}"
 }
 
+# Succeed if the line has the string member "$1", whatever its value (escape sequences included).
+has_string_field() {
+    grep -q '"'"$1"'":"' "$fields_file"
+}
+
 # Print the non-negative integer member "$1" (nothing if it is missing).
 int_field() {
-    sed -n 's/.*"'"$1"'":\([0-9][0-9]*\).*/\1/p' "$line_file"
+    sed -n 's/.*"'"$1"'":\([0-9][0-9]*\).*/\1/p' "$fields_file"
 }
 
 # Base64-decode the string member "$1" into the file $2. The text goes from sed to openssl through a file.
 b64_field_to_file() {
-    x_field "$1" > "$2.b64"
+    x_field "$1" "$line_file" > "$2.b64"
     [ -s "$2.b64" ] || return 1
     sed 's/^x//' "$2.b64" | openssl base64 -d -A > "$2"
 }
@@ -202,19 +211,61 @@ hmac_case() {
     fi
 }
 
+# ---------------------------------------------------------------------------------------------------------
+# Field syntax (FV-5, FV-6, FV-7) for the signer's refusal (FV-17)
+# ---------------------------------------------------------------------------------------------------------
+# The characters are listed one by one: a range such as [A-Z] can match other letters in some locales.
+LETTERS_DIGITS=ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
+DIGITS=0123456789
+
+# Succeed if the string member "$1" is 1..$2 characters, each one of the characters listed in $3; the
+# value is left in $value. A value with a JSON escape sequence fails: the runner escapes only '"', '\',
+# control and non-ASCII characters (docs/protocol.md), and none of them is allowed by FV-5..7.
+value_ok() {
+    value=$(x_field "$1")
+    [ -n "$value" ] || return 1          # an escape sequence inside (x_field prints nothing)
+    value=${value#x}
+    [ -n "$value" ] && [ "${#value}" -le "$2" ] || return 1
+    case $value in *[!$3]*) return 1 ;; esac
+}
+
+# Read api_key, client_request_id and timestamp into $api_key, $request_id and $timestamp, checking them
+# in the order FV-5, FV-6, FV-7. $reason is left empty if all three are valid; otherwise it is the reason
+# code for the first that is not, and the signer refuses (FV-17). Each value is read once: every read
+# scans the whole line, which is 1.4 MB for a 1 MiB body.
+read_fields() {
+    reason=
+    # FV-5: ^[A-Za-z0-9]{1,128}$
+    value_ok api_key 128 "$LETTERS_DIGITS" || { reason=malformed-api-key; return; }
+    api_key=$value
+    # FV-6: ^[A-Za-z0-9-]{1,128}$
+    value_ok client_request_id 128 "$LETTERS_DIGITS-" || { reason=malformed-request-id; return; }
+    request_id=$value
+    # FV-7: ^[1-9][0-9]{0,15}$
+    value_ok timestamp 16 "$DIGITS" || { reason=malformed-timestamp; return; }
+    case $value in 0*) reason=malformed-timestamp; return ;; esac
+    timestamp=$value
+}
+
 # firstvision/sign.
 sign_case() {
     case $algorithm in
         sha256 | sha512) ;;   # FV-9
         *) reply_error "firstvision algorithm must be sha256 or sha512"; return ;;
     esac
-    # The three header values are echoed back into the JSON output as they came, so they must be plain
-    # JSON text (no escape sequences to decode).
-    if ! api_key=$(str_field api_key) || ! request_id=$(str_field client_request_id) ||
-        ! timestamp=$(str_field timestamp); then
-        reply_skip "api_key, client_request_id or timestamp is missing or contains a JSON escape sequence, which this shell adapter does not decode"
+    if ! has_string_field api_key || ! has_string_field client_request_id || ! has_string_field timestamp; then
+        reply_error "api_key, client_request_id or timestamp is missing"
         return
     fi
+    # FV-17: the values are signed exactly as given, never trimmed (FV-3 is for received header lines). A
+    # value that breaks FV-5..7 is refused with the reason a verifier would give: an answer, not an error.
+    read_fields
+    if [ -n "$reason" ]; then
+        reply_output '{"refused":"'"$reason"'"}'
+        return
+    fi
+    # Valid values are plain ASCII letters, digits and '-', so they are echoed into the JSON output as they
+    # came: there is nothing to escape.
     encoding=$(str_field signature_encoding) || encoding=
     # FV-9: the secret is used as the bytes received (the UTF-8 bytes of the secret as issued).
     if ! b64_field_to_file secret "$tmp/secret" || ! b64_field_to_file body "$tmp/body"; then
@@ -281,6 +332,7 @@ while IFS= read -r line || [ -n "$line" ]; do
     cat > "$line_file" <<EOF
 $line
 EOF
+    sed -e 's/"message":"[^"]*"/"message":""/' -e 's/"body":"[^"]*"/"body":""/' "$line_file" > "$fields_file"
     case $(str_field type) in
         case) answer_case ;;
         hello) hello ;;

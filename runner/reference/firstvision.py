@@ -50,8 +50,19 @@ def sign(
     body: bytes,
     signature_encoding: str,
 ) -> dict[str, Any]:
-    """The headers a client sends, with the string it signed (method and path are not signed)."""
+    """The headers a client sends, with the string it signed (method and path are not signed).
+
+    FV-17: the values are signed exactly as given, never trimmed; if one breaks FV-5, FV-6 or FV-7 (checked in
+    that order) the signer refuses, with the reason a verifier would give.
+    """
     del method, path
+    for syntax, value, reason in (
+        (API_KEY, api_key, "malformed-api-key"),
+        (REQUEST_ID, client_request_id, "malformed-request-id"),
+        (TIMESTAMP, timestamp, "malformed-timestamp"),
+    ):
+        if syntax.fullmatch(value) is None:
+            return {"refused": reason}
     signed = string_to_sign(api_key, client_request_id, timestamp, body)
     signature = encode_signature(full_mac(algorithm, secret, signed), signature_encoding)
     headers = {

@@ -19,12 +19,17 @@ BUG = sys.argv[1]
 
 
 def sign(**kw):
+    if BUG == "signer-trims":  # FV-3's trimming applied to signer inputs, then the usual checks
+        for name in ("api_key", "client_request_id", "timestamp"):
+            kw[name] = kw[name].strip(" \t")
     if BUG == "reserialise-json" and kw["body"]:
         with contextlib.suppress(ValueError):  # not JSON: the SDK would sign it raw
             kw["body"] = json.dumps(json.loads(kw["body"]), separators=(",", ":"), ensure_ascii=False).encode()
     if BUG == "strip-body":
         kw["body"] = kw["body"].strip()
     out = fv.sign(**kw)
+    if "refused" in out:  # FV-17: the bugs below are in what a signer does with valid inputs
+        return out
     if BUG == "hex-signature":
         out["signature"] = rh.full_mac(kw["algorithm"], kw["secret"], out["string_to_sign"]).hex()
         out["headers"]["Authorization"] = out["signature"]
@@ -36,7 +41,17 @@ def sign(**kw):
     return out
 
 
+def js_trim(value):
+    """JavaScript's String.prototype.trim(): Unicode white space (Python's str.strip()) and U+FEFF."""
+    while value != (value := value.strip().strip("\ufeff")):
+        pass
+    return value
+
+
 def verify(**kw):
+    if BUG == "js-trim":
+        request = kw["request"]
+        kw["request"] = {**request, "headers": [(name, js_trim(value)) for name, value in request["headers"]]}
     if BUG == "no-replay-check":
         kw["seen_request_ids"] = []
     if BUG == "seconds":
@@ -65,8 +80,22 @@ class _LenientInt:
         return True
 
 
+class _UnicodeClasses:
+    """A syntax check with Unicode classes (\\p{L}\\p{N}, str.isalnum()): accepts 'é', 'Ω', '１', '²'."""
+
+    def __init__(self, extra=""):
+        self.extra = extra
+
+    def fullmatch(self, text):
+        ok = 1 <= len(text) <= 128 and all(ch.isalnum() or ch in self.extra for ch in text)
+        return True if ok else None
+
+
 if BUG == "lenient-timestamp":
     fv.TIMESTAMP = _LenientInt()
+if BUG == "unicode-syntax":
+    fv.API_KEY = _UnicodeClasses()
+    fv.REQUEST_ID = _UnicodeClasses(extra="-")
 
 OPS = {"mac": rh.mac, "mac-verify": mac_verify, "sign": sign, "verify": verify}
 BYTES_IN = {"key", "message", "tag", "secret", "body"}

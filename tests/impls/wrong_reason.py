@@ -1,4 +1,5 @@
-"""In-process test double: the reference, but every rejection reports the reason 'signature-mismatch'."""
+"""In-process test double: the reference, but every rejection reports the reason 'signature-mismatch' (or
+'tag-mismatch'), and every refusal to sign the reason 'malformed-timestamp'."""
 
 from runner import reference
 
@@ -13,4 +14,6 @@ def run_case(scheme, operation, input):  # noqa: A002
     output = reference.run_case(scheme, operation, input)
     if output.get("valid") is False:
         output["reason"] = "signature-mismatch" if operation == "verify" else "tag-mismatch"
+    if "refused" in output:
+        output["refused"] = "malformed-timestamp"
     return output

@@ -173,9 +173,15 @@ public final class Adapter {
             throw new BadInput("unknown signature_encoding " + encoding);
         }
         // method and path are part of the request but not signed (FV-8), so they are not used here.
-        FirstVision.Signed signed = FirstVision.sign(algorithm, bytes(input, "secret"),
-                string(input, "api_key"), string(input, "client_request_id"), string(input, "timestamp"),
-                bytes(input, "body"), encoding.equals("legacy-hex-base64"));
+        FirstVision.Signed signed;
+        try {
+            signed = FirstVision.sign(algorithm, bytes(input, "secret"),
+                    string(input, "api_key"), string(input, "client_request_id"), string(input, "timestamp"),
+                    bytes(input, "body"), encoding.equals("legacy-hex-base64"));
+        } catch (FirstVision.Refused refused) {
+            // FV-17: refusing malformed inputs is the conforming answer, not an adapter error.
+            return Map.of("refused", refused.reason());
+        }
 
         Map<String, Object> output = new LinkedHashMap<>();
         output.put("signature", signed.signature());

@@ -12,7 +12,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The FirstVision request signature (spec docs/spec/firstvision.md, rules FV-1..16):
+ * The FirstVision request signature (spec docs/spec/firstvision.md, rules FV-1..17):
  * signing a request (client side) and verifying one (server side).
  */
 final class FirstVision {
@@ -45,12 +45,29 @@ final class FirstVision {
     /** A signed request: the Authorization value, the bytes that were signed, and the headers to send. */
     record Signed(String signature, byte[] stringToSign, Map<String, String> headers) {}
 
+    /** Thrown by {@link #sign} for inputs no conforming verifier would accept (FV-17). */
+    static final class Refused extends IllegalArgumentException {
+        private final String reason;
+
+        Refused(String reason) {
+            super("refusing to sign: " + reason);
+            this.reason = reason;
+        }
+
+        /** The reason code a verifier would reject the request with. */
+        String reason() { return reason; }
+    }
+
     /**
      * Signs a request (FV-8..FV-10). {@code legacyHexBase64} selects the legacy encoding of FV-12, which a
-     * signer must only produce when explicitly configured to.
+     * signer must only produce when explicitly configured to. The three values are signed and sent exactly
+     * as given, never trimmed (FV-17: FV-3's trimming is for received header lines); one that breaks FV-5..7
+     * throws {@link Refused}.
      */
     static Signed sign(String algorithm, byte[] secret, String apiKey, String clientRequestId, String timestamp,
                        byte[] body, boolean legacyHexBase64) throws GeneralSecurityException {
+        String problem = fieldProblem(apiKey, clientRequestId, timestamp);
+        if (problem != null) throw new Refused(problem);
         byte[] stringToSign = stringToSign(apiKey, clientRequestId, timestamp, body);
         // FV-9: HMAC keyed with the secret's bytes as issued, full output.
         byte[] mac = Hmac.compute(algorithm, secret, stringToSign);
@@ -68,6 +85,17 @@ final class FirstVision {
         headers.put(AUTHORIZATION, signature);
         if (body.length > 0) headers.put("Content-Type", "application/json"); // FV-1: not signed
         return new Signed(signature, stringToSign, headers);
+    }
+
+    /**
+     * The reason code for the first of the three signed values that breaks its syntax (FV-5, FV-6, FV-7, in
+     * that order), or null. Shared by the signer (FV-17) and the verifier (FV-16 steps 4-6).
+     */
+    static String fieldProblem(String apiKey, String clientRequestId, String timestamp) {
+        if (!API_KEY_SYNTAX.matcher(apiKey).matches()) return "malformed-api-key";
+        if (!REQUEST_ID_SYNTAX.matcher(clientRequestId).matches()) return "malformed-request-id";
+        if (!TIMESTAMP_SYNTAX.matcher(timestamp).matches()) return "malformed-timestamp";
+        return null;
     }
 
     /** FV-8: Api-Key ‖ Client-Request-Id ‖ Timestamp ‖ body, no separators, body exactly as sent. */
@@ -119,9 +147,8 @@ final class FirstVision {
         // Step 3: the exact, case-sensitive text HMAC.
         if (!authTokenType.equals("HMAC")) return Decision.reject("bad-auth-type");
         // Steps 4-6: field syntax (FV-5, FV-6, FV-7), with explicit ASCII rules, never Long.parseLong alone.
-        if (!API_KEY_SYNTAX.matcher(apiKey).matches()) return Decision.reject("malformed-api-key");
-        if (!REQUEST_ID_SYNTAX.matcher(requestId).matches()) return Decision.reject("malformed-request-id");
-        if (!TIMESTAMP_SYNTAX.matcher(timestamp).matches()) return Decision.reject("malformed-timestamp");
+        String problem = fieldProblem(apiKey, requestId, timestamp);
+        if (problem != null) return Decision.reject(problem);
 
         // Steps 7-8 (FV-14): inclusive window; at most 16 digits always fits in a long.
         long ts = Long.parseLong(timestamp);
@@ -204,7 +231,10 @@ final class FirstVision {
         return out.toString();
     }
 
-    /** FV-3: remove leading and trailing spaces and horizontal tabs only (String.trim/strip remove more). */
+    /**
+     * FV-3: remove leading and trailing spaces and horizontal tabs only. String.trim() also removes every
+     * character up to U+0020 (VT, FF, CR), and strip() every Character.isWhitespace one (also U+3000).
+     */
     static String trim(String s) {
         int start = 0;
         int end = s.length();

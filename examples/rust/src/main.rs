@@ -1,7 +1,7 @@
 //! hmac-conformance adapter: the Rust example implementation.
 //!
 //! A model for partner SDK authors. It implements the raw HMAC primitive (`docs/spec/hmac.md`, rules
-//! MAC-1..6) and the `firstvision` request signature (`docs/spec/firstvision.md`, rules FV-1..16), and
+//! MAC-1..6) and the `firstvision` request signature (`docs/spec/firstvision.md`, rules FV-1..17), and
 //! speaks the adapter protocol of `docs/protocol.md` on stdin/stdout: one JSON message per line.
 //!
 //! Build:  cargo build --release --locked --manifest-path examples/rust/Cargo.toml
@@ -283,6 +283,13 @@ fn firstvision_sign(input: &Value) -> Result<Value, Problem> {
     let body = b64_field(input, "body")?;
     // `method` and `path` are not signed (FV-8, §6).
 
+    // FV-17: the values are signed exactly as given, never trimmed (FV-3 is for received header lines).
+    // A value that breaks FV-5..7 is refused, with the reason a verifier would give: no conforming
+    // verifier would accept the request. A refusal is an output, not an error.
+    if let Some(reason) = field_problem(api_key, request_id, timestamp) {
+        return Ok(json!({"refused": reason}));
+    }
+
     // FV-8: Api-Key ‖ Client-Request-Id ‖ Timestamp ‖ body, no separators, body bytes as sent.
     let to_sign = string_to_sign(api_key, request_id, timestamp, &body);
     // FV-9: HMAC keyed with the secret's bytes as issued, full output.
@@ -310,6 +317,27 @@ fn firstvision_sign(input: &Value) -> Result<Value, Problem> {
         "string_to_sign": BASE64.encode(&to_sign),
         "headers": headers,
     }))
+}
+
+/// The reason code for the first of the three signed values that breaks its syntax, in the order FV-5,
+/// FV-6, FV-7; `None` if all are valid. Shared by the signer (FV-17) and the verifier (FV-16 steps 4-6).
+/// The checks look at bytes: every byte must be ASCII, so a non-ASCII letter or digit never passes.
+fn field_problem(api_key: &str, request_id: &str, timestamp: &str) -> Option<&'static str> {
+    // FV-5: ^[A-Za-z0-9]{1,128}$
+    if !(1..=128).contains(&api_key.len()) || !api_key.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Some("malformed-api-key");
+    }
+    // FV-6: ^[A-Za-z0-9-]{1,128}$
+    if !(1..=128).contains(&request_id.len())
+        || !request_id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    {
+        return Some("malformed-request-id");
+    }
+    // FV-7: ^[1-9][0-9]{0,15}$, checked explicitly: `str::parse` would accept `+1700…`.
+    if parse_timestamp(timestamp).is_none() {
+        return Some("malformed-timestamp");
+    }
+    None
 }
 
 /// FV-8: the bytes signed.
@@ -344,7 +372,8 @@ fn firstvision_verify(input: &Value) -> Result<Value, Problem> {
         input["legacy_hex_base64"].as_bool().ok_or("input.legacy_hex_base64 must be a boolean")?;
 
     // Collect the values of each FV-1 field. FV-2: names compare ASCII case-insensitively.
-    // FV-3: values are trimmed of spaces and tabs at both ends.
+    // FV-3: values are trimmed of spaces and tabs at both ends, nothing else (not `str::trim`, which
+    // also removes VT, FF, CR, U+00A0, U+3000 and every other Unicode white space).
     let values_of = |field: &str| -> Vec<&str> {
         headers
             .iter()
@@ -367,20 +396,11 @@ fn firstvision_verify(input: &Value) -> Result<Value, Problem> {
     if auth_type != "HMAC" {
         return Ok(invalid("bad-auth-type"));
     }
-    // Step 4, FV-5: ^[A-Za-z0-9]{1,128}$
-    if !(1..=128).contains(&api_key.len()) || !api_key.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        return Ok(invalid("malformed-api-key"));
+    // Steps 4-6: the syntax of Api-Key (FV-5), Client-Request-Id (FV-6) and Timestamp (FV-7).
+    if let Some(reason) = field_problem(api_key, request_id, timestamp) {
+        return Ok(invalid(reason));
     }
-    // Step 5, FV-6: ^[A-Za-z0-9-]{1,128}$
-    if !(1..=128).contains(&request_id.len())
-        || !request_id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-    {
-        return Ok(invalid("malformed-request-id"));
-    }
-    // Step 6, FV-7: ^[1-9][0-9]{0,15}$, checked explicitly: `str::parse` would accept `+1700…`.
-    let Some(ts) = parse_timestamp(timestamp) else {
-        return Ok(invalid("malformed-timestamp"));
-    };
+    let ts = parse_timestamp(timestamp).expect("checked by field_problem");
     // Steps 7 and 8, FV-14: the window is inclusive, |now − ts| ≤ W passes.
     // (i128: no overflow whatever the inputs; 16 digits fit easily.)
     let (now, ts, window) = (i128::from(now), i128::from(ts), i128::from(window));

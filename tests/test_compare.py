@@ -1,0 +1,67 @@
+"""compare.judge on a signer's refusal (FV-17): the four outcomes, the reason rule, and malformed outputs."""
+
+from __future__ import annotations
+
+import pytest
+
+from runner.compare import judge
+from runner.load import load
+from runner.outcome import Response
+from tests.conftest import VECTORS
+
+BY_ID = {v.id: v for v in load([VECTORS / "firstvision" / "sign-inputs.yaml"]).vectors}
+MUST_REFUSE = BY_ID["firstvision/sign/inputs/request-id-decimal-point"]  # expected: {refused: malformed-request-id}
+MUST_SIGN = BY_ID["firstvision/sign/inputs/request-id-digits-only"]
+SIGNED = {"signature": MUST_SIGN.expected["signature"], "string_to_sign": MUST_SIGN.expected["string_to_sign"]}
+
+
+def outcome(vector, output, strict_reasons=False):
+    result = judge(vector, Response("output", output=output), strict_reasons=strict_reasons)
+    return result.status, result.message, result.diagnostic
+
+
+@pytest.mark.parametrize("strict", [False, True])
+def test_refusal_with_the_spec_reason_passes(strict):
+    assert outcome(MUST_REFUSE, {"refused": "malformed-request-id"}, strict) == ("pass", "", "")
+
+
+def test_refusal_with_another_reason_fails_only_when_strict():
+    note = "refused for reason 'malformed-timestamp'; the spec's reason is 'malformed-request-id'"
+    assert outcome(MUST_REFUSE, {"refused": "malformed-timestamp"})[:2] == ("pass", note)
+    assert outcome(MUST_REFUSE, {"refused": "malformed-timestamp"}, strict_reasons=True)[:2] == ("fail", note)
+
+
+@pytest.mark.parametrize("strict", [False, True])
+def test_signing_malformed_inputs_fails(strict):
+    status, message, diagnostic = outcome(MUST_REFUSE, {"signature": "AAAA"}, strict)
+    assert status == "fail"
+    assert message == "signed although Client-Request-Id is malformed; a signer must refuse (FV-17)"
+    assert "Client-Request-Id given: '4821377.8309871'" in diagnostic
+
+
+@pytest.mark.parametrize("strict", [False, True])
+def test_refusing_valid_inputs_fails(strict):
+    status, message, _ = outcome(MUST_SIGN, {"refused": "malformed-request-id"}, strict)
+    assert status == "fail"
+    assert message == "refused to sign valid inputs (said 'malformed-request-id')"
+
+
+def test_signature_outputs_are_judged_as_before():
+    assert outcome(MUST_SIGN, SIGNED) == ("pass", "", "")
+    status, message, _ = outcome(MUST_SIGN, {**SIGNED, "signature": "x"})
+    assert status == "fail" and message.startswith("signature differs: ")
+
+
+@pytest.mark.parametrize(
+    ("output", "message"),
+    [
+        ({"refused": "malformed-request-id", "signature": "x"}, "output has both ['refused'] and ['signature']"),
+        ({"refused": 5}, "output field 'refused' missing or not str"),
+        ({}, "output field 'signature' missing or not str"),
+    ],
+)
+def test_malformed_outputs_are_adapter_errors(output, message):
+    for vector in (MUST_REFUSE, MUST_SIGN):
+        result = judge(vector, Response("output", output=output))
+        assert result.status == "error"
+        assert result.message == f"invalid output: {message}"
