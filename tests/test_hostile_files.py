@@ -22,7 +22,9 @@ from tests.conftest import VECTORS
 RFC = VECTORS / "hmac" / "rfc4231.yaml"
 SIGN = VECTORS / "firstvision" / "sign.yaml"
 VERIFY = VECTORS / "firstvision" / "verify-timestamp.yaml"
-TIME_LIMIT_S = 5.0
+#: Not a speed test (the benchmark measures speed): a bound that only a hang or a blow-up can reach, on any
+#: machine and under any load.
+TIME_LIMIT_S = 60.0
 HI = 'message: {utf8: "Hi There"}'
 KEY = 'key: {hex: "0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b"}'
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import json
 import string
-import time
 from pathlib import Path
 from typing import Any
 
@@ -319,9 +318,7 @@ def test_load_file_long_plain_numbers(tmp_path, form, digits, where):
         text = text.replace("tag_length: 28", f"tag_length: {number}", 1)
     else:
         text = text.replace('message: {utf8: "Hi There"}', f"message: {{utf8: {number}}}", 1)
-    started = time.monotonic()
     result = _load_file_never_crashes(tmp_path, text.encode("utf-8"))
-    assert time.monotonic() - started < 2
     if where == "message":
         assert any("put it in quotes" in p.message for p in result.problems), result.problems
 
