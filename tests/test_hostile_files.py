@@ -86,7 +86,7 @@ HOSTILE = [
         "invalid-yaml",
         edited(RFC, "    operation: mac\n", "    operation: mac: sign\n"),
         at("operation: mac: sign"),
-        "invalid YAML: mapping values are not allowed here",
+        "invalid YAML: mapping values are not allowed",
     ),
     Hostile(
         "unclosed-flow-sequence",

@@ -68,7 +68,8 @@ def test_billion_laughs_is_refused_fast():
 
 def test_deep_nesting_and_huge_file_are_bounded():
     deep = "a: " + "[" * 10_000 + "]" * 10_000 + "\n"
-    assert "nested deeper" in refuse(deep).message
+    message = refuse(deep).message  # our limit, or libyaml's own (1000 levels) for flow collections this deep
+    assert "nested deeper" in message or "exceeded maximum nesting depth" in message
     huge = b"a: '" + b"x" * (yamlsafe.MAX_FILE_BYTES + 1) + b"'\n"
     problem = refuse(huge)
     assert "limit" in problem.message
