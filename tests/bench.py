@@ -10,13 +10,13 @@ import statistics
 import sys
 import time
 
-from runner import reference
-from runner.adapters.inprocess import InProcessAdapter
-from runner.adapters.oneshot import OneShotAdapter
-from runner.adapters.persistent import PersistentAdapter
-from runner.adapters.process import Command
-from runner.load import load
-from runner.run import execute
+from hmac_conformance import _reference as reference
+from hmac_conformance._adapters.inprocess import InProcessAdapter
+from hmac_conformance._adapters.oneshot import OneShotAdapter
+from hmac_conformance._adapters.persistent import PersistentAdapter
+from hmac_conformance._adapters.process import Command
+from hmac_conformance._execute import execute
+from hmac_conformance._load import load
 
 EXAMPLE = f"{sys.executable} examples/python/adapter.py"
 

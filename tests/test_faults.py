@@ -14,12 +14,12 @@ import uuid
 from pathlib import Path
 
 import pytest
+from hmac_conformance._adapters.oneshot import OneShotAdapter
+from hmac_conformance._adapters.persistent import PersistentAdapter
+from hmac_conformance._adapters.process import Command
+from hmac_conformance._execute import execute
+from hmac_conformance._load import load
 
-from runner.adapters.oneshot import OneShotAdapter
-from runner.adapters.persistent import PersistentAdapter
-from runner.adapters.process import Command
-from runner.load import load
-from runner.run import execute
 from tests.conftest import PY, ROOT
 
 VECTORS = [v for v in load().vectors if v.id.startswith("hmac/rfc4231/sha256/")]
@@ -61,7 +61,7 @@ BROKEN = {
 
 def adapter(fault: str, mode: str, marker: str, glob: str = GLOB):
     command = Command.parse(
-        f"{PY} {ROOT / 'tests/impls/faulty.py'} {fault} '{glob}' {marker}", ROOT, {"PYTHONPATH": str(ROOT)}
+        f"{PY} {ROOT / 'tests/impls/faulty.py'} {fault} '{glob}' {marker}", ROOT
     )
     timeout = TIMEOUT if fault in TIMED else NEVER
     if mode == "cmd":

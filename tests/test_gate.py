@@ -7,11 +7,10 @@ import json
 import xml.etree.ElementTree as ET
 
 import pytest
+from hmac_conformance._load import load
 
-from runner.load import load
-from tests.conftest import ROOT, py_impl
+from tests.conftest import py_impl
 
-ENV = f"--env=PYTHONPATH={ROOT}"
 VECTORS = load().vectors
 
 
@@ -86,7 +85,7 @@ def test_a_requirement_that_comes_back_untested_fails_the_run(hc, impl, requirem
 
 
 def _req_matches(text: str, vector) -> bool:
-    from runner.gate import Requirement
+    from hmac_conformance._gate import Requirement
 
     return Requirement.parse(text).matches(vector)
 
@@ -134,7 +133,7 @@ def _baseline_for(hc, tmp_path, impl_spec: str) -> str:
 def test_a_dead_adapter_against_a_baseline_is_all_regressions(hc, tmp_path):
     spec = "jsonl:" + py_impl("impls/faulty.py", "exit-at-start", "*", "x")
     base = _baseline_for(hc, tmp_path, spec)
-    result = hc("run", f"--impl={spec}", ENV, f"--baseline={base}")
+    result = hc("run", f"--impl={spec}", f"--baseline={base}")
     assert result.code == 1
     assert f"{len(VECTORS)} regression(s) against the baseline" in result.out
 
@@ -152,7 +151,7 @@ def test_losing_a_capability_is_a_regression(hc, tmp_path, now):
 def test_errors_are_regressions_too(hc, tmp_path):
     spec = "jsonl:" + py_impl("impls/faulty.py", "crash", "hmac/rfc4231/sha256/case-[25]", "x")
     base = _baseline_for(hc, tmp_path, spec)
-    result = hc("run", f"--impl={spec}", ENV, f"--baseline={base}", "-k", "hmac/rfc4231/sha256/*", "--timeout=5")
+    result = hc("run", f"--impl={spec}", f"--baseline={base}", "-k", "hmac/rfc4231/sha256/*", "--timeout=5")
     assert result.code == 1
     assert "REGRESSION hmac/rfc4231/sha256/case-2: passed in the baseline, now error" in result.out
     assert "2 regression(s) against the baseline" in result.out
@@ -192,7 +191,7 @@ def test_an_xfail_entry_matching_nothing_is_an_error_naming_it(hc, tmp_path):
 def test_xfail_globs_cross_slashes(hc, tmp_path):
     xfail = tmp_path / "x.yaml"
     xfail.write_text("expected_failures:\n  - id: 'firstvision/*/seconds'\n    reason: seconds\n", encoding="utf-8")
-    result = hc("run", "--impl=" + py_impl("impls/buggy.py", "seconds").join(["jsonl:", ""]), ENV, f"--xfail={xfail}",
+    result = hc("run", "--impl=" + py_impl("impls/buggy.py", "seconds").join(["jsonl:", ""]), f"--xfail={xfail}",
                 "-k", "firstvision/verify/timestamp/*")  # fmt: skip
     assert "XFAIL" not in result.out  # quiet about expected failures by default
     assert "1 xfail" in result.out

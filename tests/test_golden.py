@@ -33,7 +33,7 @@ def normalise(text: str) -> str:
 
 
 def produce(tmp: Path) -> dict[str, str]:
-    from runner import cli
+    from hmac_conformance import _cli as cli
 
     export, report = tmp / "export.json", tmp / "report.json"
     assert cli.main(["export", *map(str, SAMPLE), "--out", str(export)]) == 0

@@ -14,14 +14,14 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-
-from runner import protocol, reference
-from runner.adapters.base import AdapterError
-from runner.adapters.persistent import _EOF, PersistentAdapter, _Line
-from runner.adapters.process import Command
-from runner.load import load
-from runner.model import to_wire
-from runner.run import execute
+from hmac_conformance import _protocol as protocol
+from hmac_conformance import _reference as reference
+from hmac_conformance._adapters.base import AdapterError
+from hmac_conformance._adapters.persistent import _EOF, PersistentAdapter, _Line
+from hmac_conformance._adapters.process import Command
+from hmac_conformance._execute import execute
+from hmac_conformance._load import load
+from hmac_conformance._model import to_wire
 
 VECTORS = [v for v in load().vectors if v.id.startswith("hmac/rfc4231/sha256/")]
 HELLO = {"type": "hello", "protocol": 1, **reference.hello()}
@@ -37,7 +37,7 @@ class Clock:
 
 def answer(case: dict[str, Any]) -> dict[str, Any]:
     """The reference's correct answer to a case message."""
-    from runner.adapters.oneshot import response_from_message  # noqa: F401 - the wire form is what is tested
+    from hmac_conformance._adapters.oneshot import response_from_message  # noqa: F401 - the wire form is what is tested
 
     vector = next(v for v in VECTORS if v.id == case["id"])
     output = reference.run_case(vector.scheme, vector.operation, vector.input)

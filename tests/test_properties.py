@@ -13,14 +13,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hmac_conformance import _crosscheck as crosscheck
+from hmac_conformance import _protocol as protocol
+from hmac_conformance import _yamlsafe as yamlsafe
+from hmac_conformance._errors import Problem
+from hmac_conformance._load import LoadResult, load_file
+from hmac_conformance._reference import firstvision, hmac
+from hmac_conformance._validate import validate
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from runner import crosscheck, protocol, yamlsafe
-from runner.errors import Problem
-from runner.load import LoadResult, load_file
-from runner.reference import firstvision, hmac
-from runner.validate import validate
 from tests.conftest import VECTORS
 
 FUZZ = settings(max_examples=300, deadline=None, derandomize=True)

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-
-from runner import protocol
-from runner.load import load
+from hmac_conformance import _protocol as protocol
+from hmac_conformance._load import load
 
 
 def test_every_case_message_is_schema_valid():

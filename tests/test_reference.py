@@ -5,10 +5,9 @@ from __future__ import annotations
 import base64
 
 import pytest
-
-from runner import reference
-from runner.load import load
-from runner.reference import firstvision, hmac
+from hmac_conformance import _reference as reference
+from hmac_conformance._load import load
+from hmac_conformance._reference import firstvision, hmac
 
 VECTORS = load().vectors
 PUBLISHED = [v for v in VECTORS if v.source.startswith("RFC ")]

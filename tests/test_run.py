@@ -6,12 +6,10 @@ import json
 import xml.etree.ElementTree as ET
 
 import pytest
+from hmac_conformance._load import load
 
-from runner.load import load
-from tests.conftest import PY, ROOT, py_impl
+from tests.conftest import PY, py_impl
 from tests.test_export import validator
-
-ENV = f"--env=PYTHONPATH={ROOT}"
 
 
 def buggy(bug: str) -> str:
@@ -77,7 +75,7 @@ BUGS = {
 @pytest.mark.parametrize("bug", sorted(BUGS))
 def test_each_bug_is_caught_with_its_diagnostic(hc, bug):
     vector_id, diagnostic = BUGS[bug]
-    result = hc("run", buggy(bug), ENV)
+    result = hc("run", buggy(bug))
     assert result.code == 1
     assert f"FAIL        {vector_id}" in result.out
     assert diagnostic in result.out
@@ -85,7 +83,7 @@ def test_each_bug_is_caught_with_its_diagnostic(hc, bug):
 
 
 def test_string_to_sign_diff_makes_invisible_bytes_visible(hc):
-    result = hc("run", buggy("strip-body"), ENV, "-k", "*body-trailing-newline")
+    result = hc("run", buggy("strip-body"), "-k", "*body-trailing-newline")
     assert "expected: …" in result.out and "\\n" in result.out
     assert "^" in result.out
 
@@ -104,10 +102,10 @@ def test_reason_differences_fail_only_when_strict(hc):
 
 def test_xfail_roundtrip_and_strict_xpass(hc, tmp_path):
     xfail = tmp_path / "xfail.yaml"
-    first = hc("run", buggy("seconds"), ENV, f"--write-xfail={xfail}")
+    first = hc("run", buggy("seconds"), f"--write-xfail={xfail}")
     assert first.code == 1
     assert "wrote 42 expected failure(s)" in first.out
-    again = hc("run", buggy("seconds"), ENV, f"--xfail={xfail}")
+    again = hc("run", buggy("seconds"), f"--xfail={xfail}")
     assert again.code == 0, again.out
     assert "42 xfail" in again.out
     fixed = hc("run", "--impl=reference", f"--xfail={xfail}")
@@ -124,8 +122,8 @@ def test_xfail_file_errors_are_usage_errors(hc, tmp_path):
 
 def test_baseline_fails_only_on_regressions(hc, tmp_path):
     base = tmp_path / "base.json"
-    hc("run", buggy("seconds"), ENV, f"--report=json:{base}")
-    same = hc("run", buggy("seconds"), ENV, f"--baseline={base}")
+    hc("run", buggy("seconds"), f"--report=json:{base}")
+    same = hc("run", buggy("seconds"), f"--baseline={base}")
     assert same.code == 0 and "0 regression(s) against the baseline" in same.out
     # A baseline in which the same --impl passed everything: every vector failing now is a regression.
     ref = tmp_path / "ref.json"
@@ -133,7 +131,7 @@ def test_baseline_fails_only_on_regressions(hc, tmp_path):
     document = json.loads(ref.read_text(encoding="utf-8"))
     document["runs"][0]["impl"] = buggy("seconds").removeprefix("--impl=")
     ref.write_text(json.dumps(document), encoding="utf-8")
-    regress = hc("run", buggy("seconds"), ENV, f"--baseline={ref}")
+    regress = hc("run", buggy("seconds"), f"--baseline={ref}")
     assert regress.code == 1
     failing = json.loads(base.read_text(encoding="utf-8"))["runs"][0]["counts"]["fail"]
     assert "REGRESSION firstvision/verify/timestamp/seconds: passed in the baseline, now fail" in regress.out
@@ -191,7 +189,7 @@ def test_usage_errors_exit_2(hc, args):
 def test_program_that_exits_at_start_is_a_broken_adapter_not_a_failure(hc, tmp_path):
     report = tmp_path / "r.json"
     impl = "--impl=jsonl:" + py_impl("impls/faulty.py", "exit-at-start", "*", "x")
-    result = hc("run", impl, ENV, "-k", "hmac/rfc4231/*", f"--report=json:{report}")
+    result = hc("run", impl, "-k", "hmac/rfc4231/*", f"--report=json:{report}")
     assert result.code == 1
     assert "BROKEN ADAPTER" in result.out
     run = json.loads(report.read_text(encoding="utf-8"))["runs"][0]
@@ -201,7 +199,7 @@ def test_program_that_exits_at_start_is_a_broken_adapter_not_a_failure(hc, tmp_p
 
 def test_several_implementations_in_one_run(hc, tmp_path):
     report = tmp_path / "r.json"
-    result = hc("run", "--impl=reference", buggy("seconds"), ENV, "--scheme=firstvision", f"--report=json:{report}")
+    result = hc("run", "--impl=reference", buggy("seconds"), "--scheme=firstvision", f"--report=json:{report}")
     assert result.code == 1
     runs = json.loads(report.read_text(encoding="utf-8"))["runs"]
     assert [r["impl"] for r in runs] == ["reference", buggy("seconds").removeprefix("--impl=")]
@@ -214,7 +212,7 @@ def test_several_implementations_in_one_run(hc, tmp_path):
 def test_json_report_stays_small_when_everything_passes(hc, tmp_path):
     """Passing results carry what a reader needs; only results that did not pass carry their evidence."""
     report = tmp_path / "r.json"
-    hc("run", "--impl=reference", buggy("seconds"), ENV, f"--report=json:{report}")
+    hc("run", "--impl=reference", buggy("seconds"), f"--report=json:{report}")
     good, bad = json.loads(report.read_text(encoding="utf-8"))["runs"]
     assert all(set(r) == {"id", "scheme", "operation", "tags", "status", "message", "seconds"} for r in good["results"])
     size = len(json.dumps(good))

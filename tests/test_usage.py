@@ -3,13 +3,12 @@ the value), no traceback, nothing written — and found before any case runs."""
 
 from __future__ import annotations
 
-import os
 import stat
 from pathlib import Path
 
 import pytest
+from hmac_conformance import _cli as cli
 
-from runner import cli
 from tests.conftest import PY, ROOT
 
 RFC = ROOT / "vectors" / "hmac" / "rfc4231.yaml"
@@ -70,7 +69,7 @@ CASES: list[tuple[str, list[str], str]] = [
     ("impl-not-executable", ["run", "--impl=jsonl:{noexec}"], "is not executable"),
     ("impl-directory", ["run", "--impl=jsonl:{dir}"], "no such program"),
     ("impl-python-import", ["run", "--impl=python:no.such.module"], "cannot import 'no.such.module'"),
-    ("impl-python-attr", ["run", "--impl=python:runner.reference:nope"], "has no attribute 'nope'"),
+    ("impl-python-attr", ["run", "--impl=python:hmac_conformance._reference:nope"], "has no attribute 'nope'"),
     ("impl-python-no-run-case", ["run", "--impl=python:json"], "has no run_case"),
     ("impl-twice", ["run", "--impl=reference", "--impl=reference"], "the same implementation is given twice"),
     # run: selection
@@ -183,11 +182,10 @@ def test_a_real_process_gets_no_traceback_either(tmp_path):
     import subprocess
 
     proc = subprocess.run(
-        [PY, "-m", "runner", "run", "--impl=reference", "--suite-version", "banana"],
+        [PY, "-m", "hmac_conformance", "run", "--impl=reference", "--suite-version", "banana"],
         cwd=ROOT,
         capture_output=True,
         text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
         check=False,
     )
     assert proc.returncode == 2

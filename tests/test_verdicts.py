@@ -11,18 +11,18 @@ import json
 import xml.etree.ElementTree as ET
 
 import pytest
-
-from runner import compare, gate
-from runner.adapters.inprocess import InProcessAdapter
-from runner.adapters.oneshot import OneShotAdapter
-from runner.adapters.process import Command, Exchange
-from runner.expectations import ExpectedFailure, apply_xfail, write_xfail
-from runner.load import load
-from runner.outcome import Response, Result
-from runner.redact import MARK, Redactor
-from runner.report import console, jsonreport, junit, markdown
-from runner.run import Run, execute
-from runner.select import Selection, select
+from hmac_conformance import _compare as compare
+from hmac_conformance import _gate as gate
+from hmac_conformance._adapters.inprocess import InProcessAdapter
+from hmac_conformance._adapters.oneshot import OneShotAdapter
+from hmac_conformance._adapters.process import Command, Exchange
+from hmac_conformance._execute import Run, execute
+from hmac_conformance._expectations import ExpectedFailure, apply_xfail, write_xfail
+from hmac_conformance._load import load
+from hmac_conformance._outcome import Response, Result
+from hmac_conformance._redact import MARK, Redactor
+from hmac_conformance._report import console, jsonreport, junit, markdown
+from hmac_conformance._select import Selection, select
 
 VECTORS = {v.id: v for v in load().vectors}
 MAC = VECTORS["hmac/rfc4231/sha256/case-1"]
@@ -38,7 +38,7 @@ def result(vid: str = "a/b/c", status: str = "pass", **kw) -> Result:
 
 
 def output(vector, **changes) -> Response:
-    from runner import reference
+    from hmac_conformance import _reference as reference
 
     out = reference.run_case(vector.scheme, vector.operation, vector.input)
     out.update(changes)
@@ -167,7 +167,7 @@ def test_write_xfail_keeps_listed_failures_with_their_reason_and_link(tmp_path):
     ]
     path = tmp_path / "x.yaml"
     assert write_xfail(path, results, ENTRIES) == 3
-    from runner.expectations import load_xfail
+    from hmac_conformance._expectations import load_xfail
 
     entries = load_xfail(path)
     assert [(e.pattern, e.reason, e.link) for e in entries] == [
@@ -460,7 +460,7 @@ def test_in_process_outcomes(behaviour, status, message):
     ],
 )  # fmt: skip
 def test_one_shot_interpretation(monkeypatch, exchange, status, message):
-    monkeypatch.setattr("runner.adapters.oneshot.exchange", lambda *a: exchange)
+    monkeypatch.setattr("hmac_conformance._adapters.oneshot.exchange", lambda *a: exchange)
     made = OneShotAdapter("cmd:x", Command(("x",), Command.parse("x").cwd, {}), timeout=5)
     response = made.run_one(MAC)
     assert (response.kind, response.message) == (status, message)
@@ -468,7 +468,7 @@ def test_one_shot_interpretation(monkeypatch, exchange, status, message):
 
 
 def test_one_shot_hello_is_optional(monkeypatch):
-    monkeypatch.setattr("runner.adapters.oneshot.exchange", lambda *a: Exchange(0, b"not a hello\n", ""))
+    monkeypatch.setattr("hmac_conformance._adapters.oneshot.exchange", lambda *a: Exchange(0, b"not a hello\n", ""))
     made = OneShotAdapter("cmd:x", Command(("x",), Command.parse("x").cwd, {}), timeout=5)
     made.start()
     assert made.supports is None and made.identity["version"] == "unknown"

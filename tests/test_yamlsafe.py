@@ -6,9 +6,8 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
-
-from runner import yamlsafe
-from runner.load import LoadResult, load_file
+from hmac_conformance import _yamlsafe as yamlsafe
+from hmac_conformance._load import LoadResult, load_file
 
 P = Path("v.yaml")
 

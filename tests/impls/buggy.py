@@ -11,9 +11,9 @@ import hmac
 import json
 import sys
 
-from runner import reference
-from runner.reference import firstvision as fv
-from runner.reference import hmac as rh
+from hmac_conformance import _reference as reference
+from hmac_conformance._reference import firstvision as fv
+from hmac_conformance._reference import hmac as rh
 
 BUG = sys.argv[1]
 

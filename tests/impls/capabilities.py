@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from runner import reference
+from hmac_conformance import _reference as reference
 
 
 class _Impl:

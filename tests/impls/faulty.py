@@ -14,8 +14,9 @@ import subprocess
 import sys
 import time
 
-from runner import protocol, reference
-from runner.model import to_wire
+from hmac_conformance import _protocol as protocol
+from hmac_conformance import _reference as reference
+from hmac_conformance._model import to_wire
 
 FAULT, GLOB = sys.argv[1], sys.argv[2]
 out = sys.stdout

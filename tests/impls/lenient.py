@@ -8,8 +8,8 @@ from __future__ import annotations
 from typing import Any
 from unittest import mock
 
-from runner import reference
-from runner.reference import firstvision
+from hmac_conformance import _reference as reference
+from hmac_conformance._reference import firstvision
 
 
 class _Verifier:

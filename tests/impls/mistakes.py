@@ -15,7 +15,7 @@ import subprocess
 from collections.abc import Callable
 from typing import Any
 
-from runner import reference
+from hmac_conformance import _reference as reference
 
 Inputs = dict[str, Any]
 

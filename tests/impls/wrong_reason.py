@@ -1,7 +1,7 @@
 """In-process test double: the reference, but every rejection reports the reason 'signature-mismatch' (or
 'tag-mismatch'), and every refusal to sign the reason 'malformed-timestamp'."""
 
-from runner import reference
+from hmac_conformance import _reference as reference
 
 
 def hello():

@@ -1,0 +1,394 @@
+"""Command line: validate, export, run, report. Exit codes: 0 success, 1 vectors invalid or run failed, 2 usage.
+
+Every usage or configuration error is found before any work starts and reported as one line naming the option
+and the value (exit 2): never a traceback, never after a long run, never with a file half-written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import re
+import shutil
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NoReturn
+
+from hmac_conformance import __version__
+from hmac_conformance import _outputs as outputs
+from hmac_conformance import _paths as paths
+from hmac_conformance._adapters.base import Adapter, AdapterError
+from hmac_conformance._adapters.inprocess import InProcessAdapter, load_target
+from hmac_conformance._adapters.oneshot import OneShotAdapter
+from hmac_conformance._adapters.persistent import PersistentAdapter
+from hmac_conformance._adapters.process import Command
+from hmac_conformance._errors import UsageError
+from hmac_conformance._execute import Run, execute
+from hmac_conformance._expectations import ExpectedFailure, check_xfail, load_xfail, write_xfail
+from hmac_conformance._export import dumps
+from hmac_conformance._gate import OPERATIONS, Baseline, Requirement, check_requirements, load_baseline
+from hmac_conformance._load import load
+from hmac_conformance._model import Vector, version_key
+from hmac_conformance._report import console as console_report
+from hmac_conformance._report import jsonreport, junit, markdown, matrix
+from hmac_conformance._select import Selection, select
+from hmac_conformance._validate import validate
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+REPORTERS = {"json": jsonreport.write, "junit": junit.write, "markdown": markdown.write}
+VERSION_FORMAT = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+")
+ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+RUN_EPILOG = """\
+implementation specs:
+  reference              the suite's own implementation
+  python:MODULE[:ATTR]   Python object with run_case() (and hello()), in-process
+  cmd:COMMAND            one process per case (one-shot protocol)
+  jsonl:COMMAND          one process for the run (JSON lines protocol)
+
+requirements (--require, repeatable): SCHEME[/OPERATION][:FEATURE], e.g. firstvision/verify,
+  hmac/mac:sha512, firstvision/sign:legacy-hex-base64. Every selected vector a requirement matches must be
+  executed: one that comes back unsupported or skipped fails the run.
+
+expected failures (--xfail FILE): each entry's id is a vector id or a glob (fnmatch, case-sensitive; '*'
+  also matches '/'); the first matching entry applies. A listed vector that fails or errors is xfail; one
+  that passes is xpass and fails the run; an entry that matches no selected vector is a usage error.
+
+exit status:
+  0  every selected vector passed (expected failures allowed), at least one vector was executed, and every
+     requirement was met; with --baseline: no vector that passed in the baseline run of the same --impl
+     now fails, errors, is unsupported or is skipped
+  1  otherwise: a failure, an adapter error, an unexpected pass, a protocol violation, a regression, an
+     unmet requirement, or nothing executed (every selected vector unsupported or skipped)
+  2  usage, configuration or vector-file error (found before the first case runs)
+"""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr (no usage block), exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog.split()[-1] if ' ' in self.prog else self.prog}: {message}")
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected seconds, got {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive finite number of seconds, got {text!r}")
+    return value
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 1 <= value <= 256:
+        raise argparse.ArgumentTypeError(f"expected 1 to 256 parallel processes, got {text!r}")
+    return value
+
+
+def _suite_version(text: str) -> str:
+    if not VERSION_FORMAT.fullmatch(text):
+        raise argparse.ArgumentTypeError(f"expected a suite version such as 1.0.0, got {text!r}")
+    current = paths.suite_version()
+    if version_key(text) > version_key(current):
+        raise argparse.ArgumentTypeError(f"suite version {text} is not released (this suite is {current})")
+    return text
+
+
+def _env(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not ENV_NAME.fullmatch(name):
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    return name, value
+
+
+def _requirement(text: str) -> Requirement:
+    try:
+        return Requirement.parse(text)
+    except UsageError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix(f"--require {text!r}: ")) from None
+
+
+def _parser() -> Parser:
+    p = Parser(prog="hmac-conformance", description="Conformance vectors and runner for HMAC request signatures.")
+    p.add_argument(
+        "--version", action="version", version=f"hmac-conformance {__version__} (suite {paths.suite_version()})"
+    )
+    sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
+
+    v = sub.add_parser("validate", help="check vector files: schema, lint, every expected value recomputed twice")
+    v.add_argument("paths", nargs="*", type=Path, help="files or folders (default: the suite's vectors/)")
+    v.add_argument("-q", "--quiet", action="store_true", help="print problems only")
+
+    e = sub.add_parser("export", help="write every vector as one JSON document (bytes as Base64)")
+    e.add_argument("paths", nargs="*", type=Path)
+    e.add_argument("--out", type=Path, help="output file (default: stdout)")
+
+    r = sub.add_parser(
+        "run",
+        help="run vectors against implementations",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=RUN_EPILOG,
+    )
+    r.add_argument("--impl", action="append", required=True, metavar="SPEC", help="implementation (repeatable)")
+    r.add_argument("--vectors", action="append", type=Path, metavar="PATH", help="vector files or folders")
+    r.add_argument(
+        "-k",
+        dest="patterns",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="select ids matching the glob (repeatable)",
+    )
+    r.add_argument("--scheme", action="append", default=[], choices=list(OPERATIONS))
+    r.add_argument(
+        "--operation", action="append", default=[], choices=sorted({op for ops in OPERATIONS.values() for op in ops})
+    )
+    r.add_argument("--tag", action="append", default=[], help="select vectors with this tag (repeatable: any)")
+    r.add_argument("--suite-version", type=_suite_version, help="only vectors added in this suite version or earlier")
+    r.add_argument("--strict-reasons", action="store_true", help="a different rejection reason is a failure")
+    r.add_argument(
+        "--require",
+        action="append",
+        default=[],
+        type=_requirement,
+        metavar="SCHEME[/OP][:FEATURE]",
+        help="fail the run if any selected vector this matches is unsupported or skipped (repeatable)",
+    )
+    r.add_argument("--xfail", type=Path, help="expected-failure list (YAML); listed vectors that pass fail the run")
+    r.add_argument(
+        "--write-xfail", type=Path, metavar="FILE", help="write the current failures as an expected-failure list"
+    )
+    r.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="REPORT",
+        help="fail only on regressions against the run of the same --impl in this JSON report",
+    )
+    r.add_argument(
+        "--report", action="append", default=[], metavar="FORMAT:PATH", help="json:, junit: or markdown: (repeatable)"
+    )
+    r.add_argument("--redact-keys", action="store_true", help="keep keys and secrets out of reports and stderr")
+    r.add_argument("--timeout", type=_positive_seconds, default=5.0, help="seconds per case (default 5)")
+    r.add_argument(
+        "--startup-timeout",
+        type=_positive_seconds,
+        default=30.0,
+        help="seconds for a persistent process to answer hello",
+    )
+    r.add_argument("-j", "--jobs", type=_jobs, default=1, help="parallel one-shot processes (default 1)")
+    r.add_argument("--cwd", type=Path, help="working directory of external implementations (default: current)")
+    r.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        type=_env,
+        metavar="NAME=VALUE",
+        help="environment for external implementations",
+    )
+    r.add_argument("-q", "--quiet", action="store_const", const=-1, dest="verbosity", default=0)
+    r.add_argument("-v", "--verbose", action="store_const", const=1, dest="verbosity")
+    m = sub.add_parser("report", help="build the compatibility matrix from JSON reports")
+    m.add_argument("reports", nargs="+", type=Path, metavar="REPORT.json")
+    m.add_argument("--html", type=Path, help="write a self-contained HTML page")
+    m.add_argument("--markdown", type=Path, help="write the same matrix as Markdown")
+    return p
+
+
+def _check_program(spec: str, command: Command) -> None:
+    """The program must exist and be executable where the process will look for it (a usage error, not a
+    broken adapter: nothing was started)."""
+    program = command.argv[0]
+    if "/" in program:
+        path = Path(program) if os.path.isabs(program) else command.cwd / program
+        if not path.is_file():
+            raise UsageError(f"--impl {spec!r}: no such program: {path}")
+        if not os.access(path, os.X_OK):
+            raise UsageError(f"--impl {spec!r}: {path} is not executable")
+    elif shutil.which(program, path=command.env.get("PATH", os.defpath)) is None:
+        raise UsageError(f"--impl {spec!r}: program {program!r} not found on PATH")
+
+
+def make_adapter(spec: str, args: argparse.Namespace) -> Adapter:
+    """Turn an --impl SPEC into an adapter; UsageError for anything that cannot be started."""
+    if spec == "reference":
+        return InProcessAdapter("reference", load_target("hmac_conformance._reference"))
+    kind, sep, rest = spec.partition(":")
+    if not sep or not rest.strip():
+        raise UsageError(f"--impl {spec!r}: use reference, python:MODULE[:ATTR], cmd:COMMAND or jsonl:COMMAND")
+    if kind == "python":
+        try:
+            return InProcessAdapter(spec, load_target(rest))
+        except AdapterError as exc:
+            raise UsageError(f"--impl {spec!r}: {exc}") from None
+    if kind in ("cmd", "jsonl"):
+        command = Command.parse(rest, args.cwd, dict(args.env), option=f"--impl {spec!r}")
+        _check_program(spec, command)
+        if kind == "cmd":
+            return OneShotAdapter(spec, command, args.timeout, args.jobs)
+        return PersistentAdapter(spec, command, args.timeout, args.startup_timeout)
+    raise UsageError(f"--impl {spec!r}: unknown kind {kind!r} (reference, python:, cmd: or jsonl:)")
+
+
+def _reports(specs: Sequence[str]) -> list[tuple[str, Path]]:
+    out = []
+    for spec in specs:
+        kind, sep, path = spec.partition(":")
+        if not sep or kind not in REPORTERS or not path:
+            raise UsageError(f"--report {spec!r}: expected json:PATH, junit:PATH or markdown:PATH")
+        outputs.check_writable(f"--report {spec}", Path(path))
+        out.append((kind, Path(path)))
+    return out
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    result, problems = validate(args.paths or None)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem(s) in {len({p.path for p in problems})} file(s)", file=sys.stderr)
+        return EXIT_FAIL
+    files = len({v.path for v in result.vectors})
+    if not args.quiet:
+        ops = {op: sum(v.operation == op for v in result.vectors) for op in ("mac", "mac-verify", "sign", "verify")}
+        print(
+            f"{len(result.vectors)} vectors in {files} files are valid "
+            f"({', '.join(f'{k} {n}' for k, n in ops.items())}); "
+            "every expected value confirmed by the reference and an independent implementation"
+        )
+    return EXIT_OK
+
+
+def _load_or_fail(targets: Sequence[Path] | None) -> list[Vector]:
+    result = load(targets)
+    if result.problems:
+        for problem in result.problems:
+            print(problem, file=sys.stderr)
+        raise UsageError(f"{len(result.problems)} problem(s) in the vector files; run `hmac-conformance validate`")
+    return result.vectors
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    if args.out:
+        outputs.check_writable(f"--out {args.out}", args.out)
+    text = dumps(_load_or_fail(args.paths or None))
+    if args.out:
+        outputs.write_text(args.out, text)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    """Everything ``run`` will do, checked before the first case is sent."""
+
+    vectors: list[Vector]
+    adapters: list[Adapter]
+    reports: list[tuple[str, Path]]
+    xfail: list[ExpectedFailure]
+    baseline: Baseline | None
+
+
+def _plan(args: argparse.Namespace) -> RunPlan:
+    if args.cwd is not None and not args.cwd.is_dir():
+        raise UsageError(f"--cwd {args.cwd}: not a directory")
+    if len(set(args.impl)) != len(args.impl):
+        raise UsageError(f"--impl: the same implementation is given twice ({', '.join(args.impl)})")
+    reports = _reports(args.report)
+    written = [(f"--report {k}:{p}", p) for k, p in reports]
+    if args.write_xfail:
+        outputs.check_writable(f"--write-xfail {args.write_xfail}", args.write_xfail)
+        written.append((f"--write-xfail {args.write_xfail}", args.write_xfail))
+    outputs.check_distinct(written)
+    xfail = load_xfail(args.xfail) if args.xfail else []
+    baseline = load_baseline(args.baseline) if args.baseline else None
+    if baseline is not None:
+        for spec in args.impl:
+            baseline.for_impl(spec)
+    adapters = [make_adapter(spec, args) for spec in args.impl]
+    selection = Selection(args.patterns, args.scheme, args.operation, args.tag, args.suite_version)
+    vectors = list(select(_load_or_fail(args.vectors), selection))
+    if not vectors:
+        raise UsageError("no vector matches the selection (-k, --scheme, --operation, --tag, --suite-version)")
+    check_xfail(xfail, vectors)
+    check_requirements(args.require, vectors)
+    return RunPlan(vectors, adapters, reports, xfail, baseline)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    plan = _plan(args)
+    out = console_report.Console(verbosity=args.verbosity)
+    runs: list[Run] = []
+    for adapter in plan.adapters:
+        out.begin(adapter.spec, len(plan.vectors))
+        run = execute(
+            adapter,
+            plan.vectors,
+            strict_reasons=args.strict_reasons,
+            xfail=plan.xfail,
+            redact_keys=args.redact_keys,
+            on_result=out.progress,
+            requirements=args.require,
+            baseline=plan.baseline.for_impl(adapter.spec) if plan.baseline else None,
+        )
+        out.summary(run)
+        runs.append(run)
+    try:
+        for kind, path in plan.reports:
+            REPORTERS[kind](path, runs)
+        if args.write_xfail:
+            count = write_xfail(args.write_xfail, [r for run in runs for r in run.results], plan.xfail)
+            print(f"wrote {count} expected failure(s) to {args.write_xfail}")
+    except OSError as exc:
+        raise UsageError(f"cannot write {exc.filename}: {exc.strerror}") from None
+    if len(runs) > 1:
+        failed = [run.spec for run in runs if not run.ok]
+        print(
+            f"\n{len(runs) - len(failed)} of {len(runs)} implementation runs passed"
+            + (f"; failed: {', '.join(failed)}" if failed else "")
+        )
+    return EXIT_OK if all(run.ok for run in runs) else EXIT_FAIL
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    if not (args.html or args.markdown):
+        raise UsageError("report: give --html PATH and/or --markdown PATH")
+    targets = [
+        (f"{option} {path}", path) for option, path in (("--html", args.html), ("--markdown", args.markdown)) if path
+    ]
+    for label, path in targets:
+        outputs.check_writable(label, path)
+    outputs.check_distinct(targets)
+    table = matrix.build(*matrix.load_reports(args.reports))
+    if args.html:
+        outputs.write_text(args.html, matrix.render_html(table))
+    if args.markdown:
+        outputs.write_text(args.markdown, matrix.render_markdown(table))
+    print(f"matrix of {len(table.runs)} implementation run(s) x {len(table.rows)} groups written")
+    return EXIT_OK
+
+
+COMMANDS = {"validate": cmd_validate, "export": cmd_export, "run": cmd_run, "report": cmd_report}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = _parser().parse_args(argv)
+        return COMMANDS[args.command](args)
+    except SystemExit as exc:  # argparse: 0 for --help and --version
+        return int(exc.code or 0)
+    except UsageError as exc:
+        print(f"hmac-conformance: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("hmac-conformance: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,146 @@
+"""The adapter protocol v1 on the wire: building requests, and parsing and validating responses strictly.
+
+The JSON Schema in schema/protocol/v1.schema.json is normative; this module only applies it.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import functools
+import json
+import re
+from typing import Any
+
+import jsonschema
+
+from hmac_conformance import _paths as paths
+from hmac_conformance._model import Vector, to_wire
+
+VERSION = 1
+OUTPUT_DEF = {"mac": "mac-output", "mac-verify": "decision-output", "verify": "decision-output", "sign": "sign-output"}
+BYTE_OUTPUTS = {"mac": ("tag",), "sign": ("string_to_sign",)}
+
+
+class ProtocolError(Exception):
+    """A message that is not valid protocol v1."""
+
+
+@functools.cache
+def _schema() -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads((paths.SCHEMA / "protocol" / "v1.schema.json").read_text(encoding="utf-8"))
+    return schema
+
+
+@functools.cache
+def validator(definition: str) -> jsonschema.Draft202012Validator:
+    """A validator for one message definition of the protocol schema (e.g. ``result``, ``hello-response``)."""
+    schema = _schema()
+    return jsonschema.Draft202012Validator({**schema, "$ref": f"#/$defs/{definition}"})
+
+
+def _check(definition: str, message: Any) -> None:
+    errors = list(validator(definition).iter_errors(message))
+    if errors:
+        error = jsonschema.exceptions.best_match(errors)
+        where = "/".join(map(str, error.absolute_path)) or "message"
+        raise ProtocolError(f"invalid {definition} ({where}): {error.message[:300]}")
+
+
+def encode(message: dict[str, Any]) -> bytes:
+    """One JSON line: compact, ASCII-only (so any reader copes), newline-terminated."""
+    return json.dumps(message, separators=(",", ":"), ensure_ascii=True).encode("ascii") + b"\n"
+
+
+def case_message(seq: int, vector: Vector) -> dict[str, Any]:
+    return {
+        "type": "case",
+        "seq": seq,
+        "id": vector.id,
+        "scheme": vector.scheme,
+        "operation": vector.operation,
+        "input": to_wire(vector.input),
+    }
+
+
+HELLO = {"type": "hello", "protocol": VERSION}
+STOP = {"type": "stop"}
+
+
+#: The largest seq a response may carry: integers beyond 2**53 - 1 lose precision in many JSON readers.
+MAX_SEQ = 2**53 - 1
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """JSON leaves duplicate keys undefined and most readers keep the last: a response must not have any."""
+    obj: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in obj:
+            raise ProtocolError(f"duplicate key {key!r} in a JSON object")
+        obj[key] = value
+    return obj
+
+
+def _no_constant(name: str) -> Any:
+    raise ProtocolError(f"{name} is not JSON (RFC 8259 has no NaN or Infinity)")
+
+
+def _no_fraction(text: str) -> Any:
+    raise ProtocolError(f"number {text[:40]} is not an integer; every number in protocol v1 is an integer")
+
+
+def _check_strings(value: Any) -> None:
+    """A lone surrogate (\\ud800) is valid JSON syntax but no Unicode text: it cannot be compared or reported."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                raise ProtocolError(f"string with a lone surrogate: {item[:60]!r}")
+        elif isinstance(item, dict):
+            stack.extend(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def parse_json(line: bytes | str) -> Any:
+    """Strict JSON: no duplicate keys, no NaN/Infinity, no fractional numbers, no lone surrogates, no BOM."""
+    if isinstance(line, bytes) and line.startswith(b"\xef\xbb\xbf"):
+        raise ProtocolError("not JSON: the line starts with a byte order mark (RFC 8259 §8.1)")
+    try:
+        value = json.loads(line, object_pairs_hook=_unique_keys, parse_constant=_no_constant, parse_float=_no_fraction)
+    except (ValueError, RecursionError) as exc:
+        text = line.decode("utf-8", "replace") if isinstance(line, bytes) else line
+        raise ProtocolError(f"not JSON: {text[:200]!r} ({exc})") from None
+    _check_strings(value)
+    return value
+
+
+def parse_hello(line: bytes | str) -> dict[str, Any]:
+    message = parse_json(line)
+    _check("hello-response", message)
+    return message  # type: ignore[no-any-return]
+
+
+def parse_result(line: bytes | str) -> dict[str, Any]:
+    """A result message with its envelope validated (the output is checked by decode_output)."""
+    message = parse_json(line)
+    _check("result", message)
+    return message  # type: ignore[no-any-return]
+
+
+def decode_output(operation: str, output: Any) -> dict[str, Any]:
+    """Validate an output against its operation's schema and turn its Base64 fields into bytes."""
+    _check(OUTPUT_DEF[operation], output)
+    decoded = dict(output)
+    for name in BYTE_OUTPUTS.get(operation, ()):
+        if name in decoded:
+            try:
+                decoded[name] = base64.b64decode(decoded[name], validate=True)
+            except (binascii.Error, ValueError):  # the schema's pattern lets a final newline through ("$")
+                raise ProtocolError(
+                    f"invalid {OUTPUT_DEF[operation]} ({name}): not padded Base64: {decoded[name][:100]!r}"
+                ) from None
+    return decoded

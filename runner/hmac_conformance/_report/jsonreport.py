@@ -1,0 +1,79 @@
+"""The JSON report (schema/report.schema.json): the machine-readable record of a run, and baseline input."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from pathlib import Path
+from typing import Any
+
+from hmac_conformance import __version__
+from hmac_conformance import _outputs as outputs
+from hmac_conformance import _paths as paths
+from hmac_conformance._execute import Run
+from hmac_conformance._model import to_wire
+from hmac_conformance._outcome import Result
+
+FORMAT = 1
+
+
+#: Statuses whose result is evidence of a problem: kept complete (input, expected, got, diagnostic, stderr).
+EVIDENCE = frozenset({"fail", "error", "xfail", "xpass"})
+
+
+def result_to_json(r: Result) -> dict[str, Any]:
+    """A failing result keeps all its evidence; any other keeps what a reader needs (size stays small)."""
+    item: dict[str, Any] = {
+        "id": r.vector_id,
+        "scheme": r.scheme,
+        "operation": r.operation,
+        "tags": list(r.tags),
+        "status": r.status,
+        "message": r.message,
+        "seconds": round(r.seconds, 6),
+    }
+    if r.status in EVIDENCE:
+        item.update(
+            diagnostic=r.diagnostic,
+            stderr=r.stderr,
+            link=r.link,
+            input=to_wire(r.input) if r.input is not None else None,
+            expected=to_wire(r.expected),
+            got=to_wire(r.got) if r.got is not None else None,
+        )
+    elif r.link:
+        item["link"] = r.link
+    return item
+
+
+def run_to_json(run: Run) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "impl": run.spec,
+        "implementation": run.identity,
+        "seconds": round(run.seconds, 6),
+        "ok": run.ok,
+        "problems": run.problems,
+        "broken": run.broken,
+        "startup_error": run.startup_error,
+        "violations": run.violations,
+        "counts": run.counts,
+        "untested": run.untested,
+    }
+    if run.baseline is not None:
+        out["regressions"] = [r.vector_id for r in run.regressions]
+    out["results"] = [result_to_json(r) for r in run.results]
+    return out
+
+
+def document(runs: list[Run]) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "tool": {"name": "hmac-conformance", "version": __version__},
+        "suite_version": paths.suite_version(),
+        "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "runs": [run_to_json(r) for r in runs],
+    }
+
+
+def write(path: Path, runs: list[Run]) -> None:
+    outputs.write_text(path, json.dumps(document(runs), indent=1, ensure_ascii=False) + "\n")

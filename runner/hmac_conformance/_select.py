@@ -1,0 +1,33 @@
+"""Choose which vectors run: id globs, scheme, operation, tag and suite version."""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from hmac_conformance._model import Vector, version_key
+
+
+@dataclass(frozen=True)
+class Selection:
+    patterns: Sequence[str] = ()
+    schemes: Sequence[str] = ()
+    operations: Sequence[str] = ()
+    tags: Sequence[str] = ()
+    suite_version: str | None = None
+
+    def __call__(self, vector: Vector) -> bool:
+        if self.patterns and not any(fnmatch.fnmatchcase(vector.id, p) for p in self.patterns):
+            return False
+        if self.schemes and vector.scheme not in self.schemes:
+            return False
+        if self.operations and vector.operation not in self.operations:
+            return False
+        if self.tags and not set(self.tags) & set(vector.tags):
+            return False
+        return not (self.suite_version and version_key(vector.since) > version_key(self.suite_version))
+
+
+def select(vectors: Iterable[Vector], selection: Selection) -> Iterator[Vector]:
+    return (v for v in vectors if selection(v))
