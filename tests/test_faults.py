@@ -60,9 +60,7 @@ BROKEN = {
 
 
 def adapter(fault: str, mode: str, marker: str, glob: str = GLOB):
-    command = Command.parse(
-        f"{PY} {ROOT / 'tests/impls/faulty.py'} {fault} '{glob}' {marker}", ROOT
-    )
+    command = Command.parse(f"{PY} {ROOT / 'tests/impls/faulty.py'} {fault} '{glob}' {marker}", ROOT)
     timeout = TIMEOUT if fault in TIMED else NEVER
     if mode == "cmd":
         return OneShotAdapter("cmd", command, timeout=timeout, jobs=2)
