@@ -9,11 +9,11 @@ import re
 import subprocess
 
 import pytest
-from hmac_conformance import _diagnose as diagnose
 from hmac_conformance._adapters.inprocess import InProcessAdapter, load_target
 from hmac_conformance._execute import execute
 from hmac_conformance._load import load
 from hmac_conformance._outcome import Result
+from hmac_conformance.schemes.firstvision import diagnose
 
 from tests.conftest import require_tool
 
@@ -227,13 +227,13 @@ SPANS = [("Api-Key", 0, 3), ("Client-Request-Id", 3, 6), ("Timestamp", 6, 9), ("
     ],
 )  # fmt: skip
 def test_diff_names_the_field_and_the_end_change(want, got, first_line):
-    from hmac_conformance._compare import diff_bytes
+    from hmac_conformance._judging import diff_bytes
 
     assert diff_bytes(want, got, SPANS).splitlines()[0] == first_line
 
 
 def test_diff_caret_sits_under_the_first_differing_byte():
-    from hmac_conformance._compare import diff_bytes
+    from hmac_conformance._judging import diff_bytes
 
     want = bytes(range(0x41, 0x41 + 26)) * 3
     got = want[:40] + b"!" + want[41:]

@@ -110,7 +110,7 @@ def test_fault_is_contained(fault, mode):
         else:
             assert result.status == "pass", (result.vector_id, result.message)
     if fault == "twice" and mode == "jsonl":
-        assert run.violations == ["answered seq 2 twice", "answered seq 5 twice"]
+        assert run.violations == ("answered seq 2 twice", "answered seq 5 twice")
         assert not run.ok, "a protocol violation fails the run even though every case passed"
     else:
         assert run.ok == (fragment is None)

@@ -13,13 +13,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hmac_conformance import _crosscheck as crosscheck
 from hmac_conformance import _protocol as protocol
 from hmac_conformance import _yamlsafe as yamlsafe
-from hmac_conformance._errors import Problem
+from hmac_conformance import schemes
 from hmac_conformance._load import LoadResult, load_file
-from hmac_conformance._reference import firstvision, hmac
+from hmac_conformance._model import Problem
 from hmac_conformance._validate import validate
+from hmac_conformance.schemes.firstvision import crosscheck
+from hmac_conformance.schemes.firstvision import reference as firstvision
+from hmac_conformance.schemes.hmac import reference as hmac
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -355,7 +357,7 @@ def test_validate_with_broken_file_fields(tmp_path, name, value, break_a_vector)
 # The protocol parsers raise ProtocolError and nothing else
 # ---------------------------------------------------------------------------------------------------------------
 
-OPERATIONS = sorted(protocol.OUTPUT_DEF)
+OPERATIONS = sorted((s, op) for s, scheme in schemes.all_schemes().items() for op in scheme.operations)
 
 
 def _parsed_or_refused(call: Any, *args: Any) -> Any:
@@ -407,7 +409,7 @@ def test_protocol_on_arbitrary_json(value, operation):
     line = to_line(value)
     _check_parsers(line)
     _check_parsers(line.encode("utf-8"))
-    output = _parsed_or_refused(protocol.decode_output, operation, value)
+    output = _parsed_or_refused(protocol.decode_output, *operation, value)
     assert output is None or isinstance(output, dict), output
 
 
@@ -420,14 +422,15 @@ def test_the_fuzzed_inputs_reach_both_outcomes():
 
 @QUICK
 @given(st.sampled_from(OPERATIONS), base64_texts | st.text(alphabet="AQgw+/=\n\r \x00", max_size=12))
-def test_decode_output_base64_fields(operation, text):
+def test_decode_output_base64_fields(scheme_operation, text):
     """A Base64 field either decodes to bytes or is a ProtocolError (never a binascii.Error)."""
+    operation = scheme_operation[1]
     field = {"mac": "tag", "sign": "string_to_sign"}.get(operation)
     output = {"tag": text} if operation == "mac" else {"valid": True}
     if operation == "sign":
         output = {"signature": "x", "string_to_sign": text}
     try:
-        decoded = protocol.decode_output(operation, output)
+        decoded = protocol.decode_output(*scheme_operation, output)
     except protocol.ProtocolError:
         return
     if field:

@@ -7,7 +7,8 @@ import base64
 import pytest
 from hmac_conformance import _reference as reference
 from hmac_conformance._load import load
-from hmac_conformance._reference import firstvision, hmac
+from hmac_conformance.schemes.firstvision import reference as firstvision
+from hmac_conformance.schemes.hmac import reference as hmac
 
 VECTORS = load().vectors
 PUBLISHED = [v for v in VECTORS if v.source.startswith("RFC ")]

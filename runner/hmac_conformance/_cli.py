@@ -8,34 +8,33 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import re
-import shutil
 import sys
-from collections.abc import Sequence
+import textwrap
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 
-from hmac_conformance import __version__
 from hmac_conformance import _outputs as outputs
 from hmac_conformance import _paths as paths
-from hmac_conformance._adapters.base import Adapter, AdapterError
-from hmac_conformance._adapters.inprocess import InProcessAdapter, load_target
-from hmac_conformance._adapters.oneshot import OneShotAdapter
-from hmac_conformance._adapters.persistent import PersistentAdapter
-from hmac_conformance._adapters.process import Command
-from hmac_conformance._errors import UsageError
-from hmac_conformance._execute import Run, execute
+from hmac_conformance import schemes
+from hmac_conformance._adapters import implementation
+from hmac_conformance._adapters.base import Adapter
+from hmac_conformance._api import load_vectors, select
+from hmac_conformance._api import run as run_vectors
+from hmac_conformance._exceptions import UsageError, VectorFileError
+from hmac_conformance._execute import Run
 from hmac_conformance._expectations import ExpectedFailure, check_xfail, load_xfail, write_xfail
 from hmac_conformance._export import dumps
-from hmac_conformance._gate import OPERATIONS, Baseline, Requirement, check_requirements, load_baseline
-from hmac_conformance._load import load
+from hmac_conformance._gate import Baseline, Requirement, check_requirements, load_baseline
 from hmac_conformance._model import Vector, version_key
 from hmac_conformance._report import console as console_report
 from hmac_conformance._report import jsonreport, junit, markdown, matrix
-from hmac_conformance._select import Selection, select
+from hmac_conformance._select import Selection
 from hmac_conformance._validate import validate
+from hmac_conformance._version import __version__
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 REPORTERS = {"json": jsonreport.write, "junit": junit.write, "markdown": markdown.write}
@@ -49,9 +48,7 @@ implementation specs:
   cmd:COMMAND            one process per case (one-shot protocol)
   jsonl:COMMAND          one process for the run (JSON lines protocol)
 
-requirements (--require, repeatable): SCHEME[/OPERATION][:FEATURE], e.g. firstvision/verify,
-  hmac/mac:sha512, firstvision/sign:legacy-hex-base64. Every selected vector a requirement matches must be
-  executed: one that comes back unsupported or skipped fails the run.
+{requirements}
 
 expected failures (--xfail FILE): each entry's id is a vector id or a glob (fnmatch, case-sensitive; '*'
   also matches '/'); the first matching entry applies. A listed vector that fails or errors is xfail; one
@@ -117,12 +114,24 @@ def _requirement(text: str) -> Requirement:
         raise argparse.ArgumentTypeError(str(exc).removeprefix(f"--require {text!r}: ")) from None
 
 
+def _requirements_help(registered: Mapping[str, schemes.Scheme]) -> str:
+    examples = ", ".join(f"{n}/{next(iter(s.operations))}:{s.feature_names[-1]}" for n, s in registered.items())
+    features = "; ".join(f"{n}: {', '.join(s.feature_names)}" for n, s in registered.items())
+    text = (
+        f"requirements (--require, repeatable): SCHEME[/OPERATION][:FEATURE], e.g. {examples}. Every selected "
+        "vector a requirement matches must be executed: one that comes back unsupported or skipped fails the run. "
+        f"The features of each scheme: {features}."
+    )
+    return textwrap.fill(text, width=110, subsequent_indent="  ", break_on_hyphens=False)
+
+
 def _parser() -> Parser:
     p = Parser(prog="hmac-conformance", description="Conformance vectors and runner for HMAC request signatures.")
     p.add_argument(
         "--version", action="version", version=f"hmac-conformance {__version__} (suite {paths.suite_version()})"
     )
     sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
+    registered = schemes.all_schemes()
 
     v = sub.add_parser("validate", help="check vector files: schema, lint, every expected value recomputed twice")
     v.add_argument("paths", nargs="*", type=Path, help="files or folders (default: the suite's vectors/)")
@@ -136,7 +145,7 @@ def _parser() -> Parser:
         "run",
         help="run vectors against implementations",
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog=RUN_EPILOG,
+        epilog=RUN_EPILOG.format(requirements=_requirements_help(registered)),
     )
     r.add_argument("--impl", action="append", required=True, metavar="SPEC", help="implementation (repeatable)")
     r.add_argument("--vectors", action="append", type=Path, metavar="PATH", help="vector files or folders")
@@ -148,9 +157,12 @@ def _parser() -> Parser:
         metavar="GLOB",
         help="select ids matching the glob (repeatable)",
     )
-    r.add_argument("--scheme", action="append", default=[], choices=list(OPERATIONS))
+    r.add_argument("--scheme", action="append", default=[], choices=list(registered))
     r.add_argument(
-        "--operation", action="append", default=[], choices=sorted({op for ops in OPERATIONS.values() for op in ops})
+        "--operation",
+        action="append",
+        default=[],
+        choices=sorted({op for s in registered.values() for op in s.operations}),
     )
     r.add_argument("--tag", action="append", default=[], help="select vectors with this tag (repeatable: any)")
     r.add_argument("--suite-version", type=_suite_version, help="only vectors added in this suite version or earlier")
@@ -203,41 +215,6 @@ def _parser() -> Parser:
     return p
 
 
-def _check_program(spec: str, command: Command) -> None:
-    """The program must exist and be executable where the process will look for it (a usage error, not a
-    broken adapter: nothing was started)."""
-    program = command.argv[0]
-    if "/" in program:
-        path = Path(program) if os.path.isabs(program) else command.cwd / program
-        if not path.is_file():
-            raise UsageError(f"--impl {spec!r}: no such program: {path}")
-        if not os.access(path, os.X_OK):
-            raise UsageError(f"--impl {spec!r}: {path} is not executable")
-    elif shutil.which(program, path=command.env.get("PATH", os.defpath)) is None:
-        raise UsageError(f"--impl {spec!r}: program {program!r} not found on PATH")
-
-
-def make_adapter(spec: str, args: argparse.Namespace) -> Adapter:
-    """Turn an --impl SPEC into an adapter; UsageError for anything that cannot be started."""
-    if spec == "reference":
-        return InProcessAdapter("reference", load_target("hmac_conformance._reference"))
-    kind, sep, rest = spec.partition(":")
-    if not sep or not rest.strip():
-        raise UsageError(f"--impl {spec!r}: use reference, python:MODULE[:ATTR], cmd:COMMAND or jsonl:COMMAND")
-    if kind == "python":
-        try:
-            return InProcessAdapter(spec, load_target(rest))
-        except AdapterError as exc:
-            raise UsageError(f"--impl {spec!r}: {exc}") from None
-    if kind in ("cmd", "jsonl"):
-        command = Command.parse(rest, args.cwd, dict(args.env), option=f"--impl {spec!r}")
-        _check_program(spec, command)
-        if kind == "cmd":
-            return OneShotAdapter(spec, command, args.timeout, args.jobs)
-        return PersistentAdapter(spec, command, args.timeout, args.startup_timeout)
-    raise UsageError(f"--impl {spec!r}: unknown kind {kind!r} (reference, python:, cmd: or jsonl:)")
-
-
 def _reports(specs: Sequence[str]) -> list[tuple[str, Path]]:
     out = []
     for spec in specs:
@@ -258,7 +235,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         return EXIT_FAIL
     files = len({v.path for v in result.vectors})
     if not args.quiet:
-        ops = {op: sum(v.operation == op for v in result.vectors) for op in ("mac", "mac-verify", "sign", "verify")}
+        ops = Counter(f"{v.scheme}/{v.operation}" for v in result.vectors)
         print(
             f"{len(result.vectors)} vectors in {files} files are valid "
             f"({', '.join(f'{k} {n}' for k, n in ops.items())}); "
@@ -267,13 +244,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _load_or_fail(targets: Sequence[Path] | None) -> list[Vector]:
-    result = load(targets)
-    if result.problems:
-        for problem in result.problems:
+def _load_or_fail(targets: Sequence[Path] | None) -> tuple[Vector, ...]:
+    try:
+        return load_vectors(targets or None)
+    except VectorFileError as exc:
+        for problem in exc.problems:
             print(problem, file=sys.stderr)
-        raise UsageError(f"{len(result.problems)} problem(s) in the vector files; run `hmac-conformance validate`")
-    return result.vectors
+        raise
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -314,7 +291,17 @@ def _plan(args: argparse.Namespace) -> RunPlan:
     if baseline is not None:
         for spec in args.impl:
             baseline.for_impl(spec)
-    adapters = [make_adapter(spec, args) for spec in args.impl]
+    adapters = [
+        implementation(
+            spec,
+            timeout=args.timeout,
+            startup_timeout=args.startup_timeout,
+            jobs=args.jobs,
+            cwd=args.cwd,
+            env=dict(args.env),
+        )
+        for spec in args.impl
+    ]
     selection = Selection(args.patterns, args.scheme, args.operation, args.tag, args.suite_version)
     vectors = list(select(_load_or_fail(args.vectors), selection))
     if not vectors:
@@ -330,7 +317,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     runs: list[Run] = []
     for adapter in plan.adapters:
         out.begin(adapter.spec, len(plan.vectors))
-        run = execute(
+        run = run_vectors(
             adapter,
             plan.vectors,
             strict_reasons=args.strict_reasons,

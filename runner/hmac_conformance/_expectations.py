@@ -15,9 +15,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from hmac_conformance import _outputs as outputs
+from hmac_conformance import _schemas
 from hmac_conformance import _yamlsafe as yamlsafe
-from hmac_conformance._errors import UsageError
-from hmac_conformance._load import schema_validator
+from hmac_conformance._exceptions import UsageError
 from hmac_conformance._model import Vector
 from hmac_conformance._outcome import Result
 
@@ -42,7 +42,7 @@ def load_xfail(path: Path) -> list[ExpectedFailure]:
         raise UsageError(f"--xfail {exc.problem}") from None
     except OSError as exc:
         raise UsageError(f"--xfail {path}: cannot read: {exc.strerror}") from None
-    errors = list(schema_validator("xfail.schema.json").iter_errors(doc.value))
+    errors = list(_schemas.validator("xfail.schema.json").iter_errors(doc.value))
     if errors:
         first = errors[0]
         raise UsageError(f"--xfail {path}:{doc.line_of(tuple(first.absolute_path))}: {first.message}")

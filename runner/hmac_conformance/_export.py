@@ -9,9 +9,9 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from hmac_conformance import __version__
 from hmac_conformance import _paths as paths
 from hmac_conformance._model import Vector, to_wire
+from hmac_conformance._version import __version__
 
 FORMAT = 1
 

@@ -12,19 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hmac_conformance._adapters.base import features_needed
-from hmac_conformance._errors import UsageError
-from hmac_conformance._load import schema_validator
+from hmac_conformance import _schemas, schemes
+from hmac_conformance._exceptions import UsageError
 from hmac_conformance._model import Vector
-from hmac_conformance._outcome import Result
-from hmac_conformance._reference import firstvision
-from hmac_conformance._reference.hmac import ALGORITHMS
-
-#: What --require may name: each scheme's operations, and the features a vector of that scheme can need.
-OPERATIONS = {"hmac": ("mac", "mac-verify"), "firstvision": ("sign", "verify")}
-FEATURES = {"hmac": tuple(ALGORITHMS), "firstvision": (*firstvision.ALGORITHM_NAMES, "legacy-hex-base64")}
-#: Statuses that mean "not tested": a required vector with one of these fails the run.
-UNTESTED = ("unsupported", "skip")
+from hmac_conformance._outcome import EXECUTED, UNTESTED, Result, counts
 
 
 @dataclass(frozen=True)
@@ -40,13 +31,15 @@ class Requirement:
     def parse(cls, text: str) -> Requirement:
         head, _, feature = text.partition(":")
         scheme, _, operation = head.partition("/")
-        if scheme not in OPERATIONS:
-            raise UsageError(f"--require {text!r}: unknown scheme {scheme!r} (one of {', '.join(OPERATIONS)})")
-        if operation and operation not in OPERATIONS[scheme]:
-            known = ", ".join(OPERATIONS[scheme])
+        registered = schemes.all_schemes()
+        if scheme not in registered:
+            raise UsageError(f"--require {text!r}: unknown scheme {scheme!r} (one of {', '.join(registered)})")
+        operations, features = registered[scheme].operations, registered[scheme].feature_names
+        if operation and operation not in operations:
+            known = ", ".join(operations)
             raise UsageError(f"--require {text!r}: scheme {scheme} has no operation {operation!r} (one of {known})")
-        if (feature or text.endswith(":")) and feature not in FEATURES[scheme]:
-            known = ", ".join(FEATURES[scheme])
+        if (feature or text.endswith(":")) and feature not in features:
+            known = ", ".join(features)
             raise UsageError(f"--require {text!r}: unknown feature {feature!r} for {scheme} (one of {known})")
         if "/" in head and not operation:
             raise UsageError(f"--require {text!r}: empty operation after '/'")
@@ -55,7 +48,7 @@ class Requirement:
     def matches(self, vector: Vector) -> bool:
         if vector.scheme != self.scheme or (self.operation and vector.operation != self.operation):
             return False
-        return self.feature is None or self.feature in features_needed(vector)
+        return self.feature is None or self.feature in schemes.get(vector.scheme).features(vector)
 
 
 def check_requirements(requirements: Sequence[Requirement], vectors: Sequence[Vector]) -> None:
@@ -102,7 +95,7 @@ def load_baseline(path: Path) -> Baseline:
         report: Any = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise UsageError(f"--baseline {path}: cannot read the report: {exc}") from None
-    errors = list(schema_validator("report.schema.json").iter_errors(report))
+    errors = list(_schemas.validator("report.schema.json").iter_errors(report))
     if errors:
         raise UsageError(f"--baseline {path}: not a hmac-conformance JSON report: {errors[0].message[:200]}")
     passed: dict[str, frozenset[str]] = {}
@@ -118,3 +111,48 @@ def regressions(passed_before: Iterable[str], results: Sequence[Result]) -> list
     or skipped): losing a capability is a regression too."""
     before = set(passed_before)
     return [r for r in results if r.vector_id in before and r.status not in ("pass", "xpass")]
+
+
+# -- a run's verdict ---------------------------------------------------------------------------------------------
+
+
+def executed(results: Iterable[Result]) -> int:
+    """Vectors whose answer was judged (an error or a vector not sent is not evidence either way)."""
+    return sum(r.status in EXECUTED for r in results)
+
+
+def untested(results: Iterable[Result]) -> dict[str, dict[str, int]]:
+    """Unsupported and skipped vectors per ``scheme/operation``: what a run says nothing about."""
+    out: dict[str, dict[str, int]] = {}
+    for r in results:
+        if r.status in UNTESTED:
+            group = out.setdefault(f"{r.scheme}/{r.operation}", dict.fromkeys(UNTESTED, 0))
+            group[r.status] += 1
+    return dict(sorted(out.items()))
+
+
+def broken(results: Sequence[Result], startup_error: str | None) -> bool:
+    """Every vector it was given errored: the adapter is broken, which says nothing about conformance."""
+    attempted = [r for r in results if r.status not in UNTESTED]
+    return bool(startup_error) or (bool(attempted) and all(r.status == "error" for r in attempted))
+
+
+def problems(
+    results: Sequence[Result], violations: Sequence[str], unmet_lines: Sequence[str], baseline: frozenset[str] | None
+) -> list[str]:
+    """Why a run fails a gate, one line each; empty when it passes."""
+    c = counts(results)
+    out = [f"protocol violation: {v}" for v in violations]
+    if baseline is not None:
+        lost = regressions(baseline, results)
+        if lost:
+            out.append(f"{len(lost)} regression(s) against the baseline")
+    else:
+        out += [f"{c[s]} {word}" for s, word in (("fail", "failed"), ("error", "errors")) if c[s]]
+    if c["xpass"]:
+        out.append(f"{c['xpass']} listed as expected failures but passing")
+    if results and not executed(results):
+        not_run = ", ".join(f"{c[s]} {s}" for s in UNTESTED if c[s])
+        out.append(f"no selected vector was executed ({not_run or 'every vector errored'})")
+    out += unmet_lines
+    return out

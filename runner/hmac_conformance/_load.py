@@ -3,33 +3,25 @@
 from __future__ import annotations
 
 import datetime
-import functools
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 from jsonschema.exceptions import ValidationError, best_match
 
 from hmac_conformance import _paths as paths
+from hmac_conformance import _schemas, schemes
 from hmac_conformance import _yamlsafe as yamlsafe
-from hmac_conformance._errors import Problem, UsageError
-from hmac_conformance._model import BYTE_FIELDS, BytesError, Vector, materialise
+from hmac_conformance._exceptions import BytesError, UsageError, YamlError
+from hmac_conformance._model import Problem, Vector, expand, materialise, set_at
 
 
 @dataclass
 class LoadResult:
     vectors: list[Vector] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-
-
-@functools.cache
-def schema_validator(name: str) -> jsonschema.Draft202012Validator:
-    schema = json.loads((paths.SCHEMA / name).read_text(encoding="utf-8"))
-    jsonschema.Draft202012Validator.check_schema(schema)
-    return jsonschema.Draft202012Validator(schema)
 
 
 def vector_files(targets: Iterable[Path]) -> list[Path]:
@@ -54,54 +46,30 @@ def _describe(error: ValidationError) -> str:
     if error.validator == "type" and error.validator_value == "string" and not isinstance(inst, dict | list):
         kind = next((name for t, name in _YAML_TYPES.items() if isinstance(inst, t)), type(inst).__name__)
         return f"must be a string, but YAML read this unquoted value as a {kind} ({inst!r}); put it in quotes"
-    if error.validator == "oneOf" and isinstance(inst, dict) and _branches(error) is BYTE_BRANCHES:
-        meant = _meant_branch(error)
+    if error.validator == "oneOf" and isinstance(inst, dict) and "x-branch-keys" in error.schema:
+        meant, index = _meant_branch(error)
         if meant is not None:
-            return f"byte string: {_describe(meant)}"
-        return (
-            "expected a byte string: {utf8: text}, {hex: digits}, {base64: text}, "
-            f"{{repeat: bytes, count: n}} or {{concat: [bytes, ...]}}; got keys {sorted(inst)}"
-        )
-    if error.validator == "oneOf" and isinstance(inst, dict) and _branches(error) is SIGN_EXPECTED_BRANCHES:
-        meant = _meant_branch(error)
-        if meant is not None:
-            kind = "a refusal" if "refused" in inst else "a signature"
-            return f"{kind}: {_describe(meant)}"
-        return f"expected {{string_to_sign, signature, headers}} or {{refused: reason}}; got keys {sorted(inst)}"
+            return f"{error.schema['x-branch-names'][index]}: {_describe(meant)}"
+        return f"{error.schema['x-no-branch']}; got keys {sorted(inst)}"
     if error.validator == "const" and error.validator_value == 1 and list(error.path) == ["format"]:
         return f"unsupported format version {inst!r}; this runner reads format 1"
     return error.message
 
 
-BYTE_FORMS = ("utf8", "hex", "base64", "repeat", "concat")
-#: For each oneOf whose branch a key names: (key, branch index) pairs, the first key present wins.
-BYTE_BRANCHES = tuple((form, index) for index, form in enumerate(BYTE_FORMS))
-#: A sign vector's expected value: a refusal (FV-17, branch 1) or a signature (branch 0).
-SIGN_EXPECTED_BRANCHES = (("refused", 1), ("string_to_sign", 0), ("signature", 0), ("headers", 0))
-
-
-def _branches(error: ValidationError) -> tuple[tuple[str, int], ...] | None:
-    text = str(error.schema)
-    if "'utf8'" in text:
-        return BYTE_BRANCHES
-    if "'refused'" in text:
-        return SIGN_EXPECTED_BRANCHES
-    return None
-
-
-def _meant_branch(error: ValidationError) -> ValidationError | None:
-    """For a value that matches no branch of a oneOf: the error inside the branch its keys say it meant."""
+def _meant_branch(error: ValidationError) -> tuple[ValidationError | None, int]:
+    """For a value that matches no branch of a oneOf: the error inside the branch its keys say it meant (the
+    schema's ``x-branch-keys`` annotation maps keys to branches; the first key present wins)."""
     keys = set(error.instance) if isinstance(error.instance, dict) else set()
-    for key, index in _branches(error) or ():
+    for key, index in error.schema.get("x-branch-keys", {}).items():
         if key in keys:
             inner = [e for e in error.context or () if e.relative_schema_path and e.relative_schema_path[0] == index]
-            return best_match(inner) if inner else None
-    return None
+            return (best_match(inner) if inner else None), index
+    return None, -1
 
 
 def _error_path(error: ValidationError) -> tuple[str | int, ...]:
     if error.validator == "oneOf":
-        meant = _meant_branch(error)
+        meant, _ = _meant_branch(error)
         if meant is not None:
             return _error_path(meant)
     return tuple(error.absolute_path)
@@ -117,44 +85,21 @@ def _vector_id(doc: yamlsafe.Document, at: tuple[str | int, ...]) -> str | None:
     return None
 
 
-def _expand(path: tuple[str | int, ...], value: Any) -> Iterator[tuple[tuple[str | int, ...], Any]]:
-    """Every (concrete path, value) that a BYTE_FIELDS path with '*' denotes."""
-    if not path:
-        yield (), value
-        return
-    head, rest = path[0], path[1:]
-    if isinstance(value, dict) and head not in value:
-        return  # an optional field, absent (e.g. a sign vector's expected refusal has no string_to_sign)
-    if head == "*":
-        for i, item in enumerate(value):
-            for sub, v in _expand(rest, item):
-                yield (i, *sub), v
-    else:
-        for sub, v in _expand(rest, value[head]):
-            yield (head, *sub), v
-
-
-def _set(container: Any, at: tuple[str | int, ...], value: Any) -> None:
-    for step in at[:-1]:
-        container = container[step]
-    container[at[-1]] = value
-
-
 def _build(doc: yamlsafe.Document, index: int, raw: dict[str, Any], problems: list[Problem]) -> Vector | None:
     data = json.loads(json.dumps({"input": raw["input"], "expected": raw["expected"]}))  # a deep copy
+    operation = schemes.operation(doc.value["scheme"], raw["operation"])
+    byte_paths = [("input", *p) for p in operation.byte_inputs] + [("expected", *p) for p in operation.byte_expected]
     ok = True
-    for field_path in BYTE_FIELDS[raw["operation"]]:
-        for at, spec in _expand(field_path, data):
+    for field_path in byte_paths:
+        for at, spec in expand(field_path, data):
             try:
-                _set(data, at, materialise(spec))
+                set_at(data, at, materialise(spec))
             except BytesError as exc:
                 where = ("vectors", index, *at, *exc.at)
                 problems.append(Problem(doc.path, doc.line_of(where), f"{'.'.join(map(str, at))}: {exc}", raw["id"]))
                 ok = False
     if not ok:
         return None
-    if raw["operation"] == "verify":
-        data["input"]["request"]["headers"] = [tuple(h) for h in data["input"]["request"]["headers"]]
     return Vector(
         id=raw["id"],
         scheme=doc.value["scheme"],
@@ -171,18 +116,23 @@ def _build(doc: yamlsafe.Document, index: int, raw: dict[str, Any], problems: li
     )
 
 
+def _scheme_of(value: Any) -> str | None:
+    scheme = value.get("scheme") if isinstance(value, dict) else None
+    return scheme if isinstance(scheme, str) else None
+
+
 def load_file(path: Path, result: LoadResult) -> None:
     """Add the vectors of one file to ``result``, or the problems that prevent it (all of them)."""
     try:
         doc = yamlsafe.load(path)
-    except yamlsafe.YamlError as exc:
+    except YamlError as exc:
         result.problems.append(exc.problem)
         return
     except OSError as exc:
         result.problems.append(Problem(path, None, f"cannot read: {exc.strerror}"))
         return
     errors = sorted(
-        schema_validator("vector-file.schema.json").iter_errors(doc.value),
+        _schemas.vector_file(_scheme_of(doc.value)).iter_errors(doc.value),
         key=lambda e: list(map(str, e.absolute_path)),
     )
     bad_vectors: set[int] = set()

@@ -5,30 +5,40 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from hmac_conformance._exceptions import BytesError
 
 #: A single byte string may not expand beyond this (a repeat count is checked before anything is allocated).
 MAX_MATERIALISED_BYTES = 64 * 1024 * 1024
 
 _HEX_DIGITS = re.compile(r"[0-9a-fA-F]*")
 
-#: Where a byte string is due in each operation's input and expected value (JSON paths; "*" = every item).
-BYTE_FIELDS: dict[str, tuple[tuple[str | int, ...], ...]] = {
-    "mac": (("input", "key"), ("input", "message"), ("expected", "tag")),
-    "mac-verify": (("input", "key"), ("input", "message"), ("input", "tag")),
-    "sign": (("input", "secret"), ("input", "body"), ("expected", "string_to_sign")),
-    "verify": (("input", "request", "body"), ("input", "keys", "*", "secret")),
-}
+#: A path into a JSON value; ``"*"`` stands for every item of a list.
+JsonPath = tuple[str | int, ...]
 
 
-class BytesError(ValueError):
-    """A byte string that cannot be materialised; ``at`` is its path inside the byte-string value."""
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a vector file, located as precisely as the stage that found it can."""
 
-    def __init__(self, message: str, at: tuple[str | int, ...] = ()):
-        self.at = at
-        super().__init__(message)
+    path: Path | str
+    line: int | None
+    message: str
+    vector_id: str | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        where = str(self.path)
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        vid = f" [{self.vector_id}]" if self.vector_id else ""
+        return f"{where}:{vid} {self.message}"
 
 
 def byte_size(spec: dict[str, Any]) -> int:
@@ -114,3 +124,27 @@ def to_wire(value: Any) -> Any:
 
 def version_key(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split("."))
+
+
+def expand(path: JsonPath, value: Any) -> Iterator[tuple[JsonPath, Any]]:
+    """Every (concrete path, value) that a path with ``"*"`` items denotes; an absent key yields nothing (an
+    optional field, such as a refusal's missing ``string_to_sign``)."""
+    if not path:
+        yield (), value
+        return
+    head, rest = path[0], path[1:]
+    if isinstance(value, dict) and head not in value:
+        return
+    if head == "*":
+        for i, item in enumerate(value):
+            for sub, v in expand(rest, item):
+                yield (i, *sub), v
+    else:
+        for sub, v in expand(rest, value[head]):
+            yield (head, *sub), v
+
+
+def set_at(container: Any, at: JsonPath, value: Any) -> None:
+    for step in at[:-1]:
+        container = container[step]
+    container[at[-1]] = value

@@ -11,7 +11,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from hmac_conformance._errors import UsageError
+from hmac_conformance._exceptions import UsageError
 
 
 def check_writable(label: str, path: Path) -> None:

@@ -1,50 +1,32 @@
 """The adapter protocol v1 on the wire: building requests, and parsing and validating responses strictly.
 
-The JSON Schema in schema/protocol/v1.schema.json is normative; this module only applies it.
+The JSON Schemas are normative (schema/protocol/v1.schema.json for the envelope, each scheme's fragments for
+what a case and an output hold); this module only applies them.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import functools
 import json
 import re
 from typing import Any
 
 import jsonschema
 
-from hmac_conformance import _paths as paths
+from hmac_conformance import _schemas, schemes
+from hmac_conformance._exceptions import ProtocolError
 from hmac_conformance._model import Vector, to_wire
 
 VERSION = 1
-OUTPUT_DEF = {"mac": "mac-output", "mac-verify": "decision-output", "verify": "decision-output", "sign": "sign-output"}
-BYTE_OUTPUTS = {"mac": ("tag",), "sign": ("string_to_sign",)}
 
 
-class ProtocolError(Exception):
-    """A message that is not valid protocol v1."""
-
-
-@functools.cache
-def _schema() -> dict[str, Any]:
-    schema: dict[str, Any] = json.loads((paths.SCHEMA / "protocol" / "v1.schema.json").read_text(encoding="utf-8"))
-    return schema
-
-
-@functools.cache
-def validator(definition: str) -> jsonschema.Draft202012Validator:
-    """A validator for one message definition of the protocol schema (e.g. ``result``, ``hello-response``)."""
-    schema = _schema()
-    return jsonschema.Draft202012Validator({**schema, "$ref": f"#/$defs/{definition}"})
-
-
-def _check(definition: str, message: Any) -> None:
-    errors = list(validator(definition).iter_errors(message))
+def _check(validator: jsonschema.Draft202012Validator, label: str, message: Any) -> None:
+    errors = list(validator.iter_errors(message))
     if errors:
         error = jsonschema.exceptions.best_match(errors)
         where = "/".join(map(str, error.absolute_path)) or "message"
-        raise ProtocolError(f"invalid {definition} ({where}): {error.message[:300]}")
+        raise ProtocolError(f"invalid {label} ({where}): {error.message[:300]}")
 
 
 def encode(message: dict[str, Any]) -> bytes:
@@ -120,27 +102,26 @@ def parse_json(line: bytes | str) -> Any:
 
 def parse_hello(line: bytes | str) -> dict[str, Any]:
     message = parse_json(line)
-    _check("hello-response", message)
+    _check(_schemas.message("hello-response"), "hello-response", message)
     return message  # type: ignore[no-any-return]
 
 
 def parse_result(line: bytes | str) -> dict[str, Any]:
     """A result message with its envelope validated (the output is checked by decode_output)."""
     message = parse_json(line)
-    _check("result", message)
+    _check(_schemas.message("result"), "result", message)
     return message  # type: ignore[no-any-return]
 
 
-def decode_output(operation: str, output: Any) -> dict[str, Any]:
+def decode_output(scheme: str, operation: str, output: Any) -> dict[str, Any]:
     """Validate an output against its operation's schema and turn its Base64 fields into bytes."""
-    _check(OUTPUT_DEF[operation], output)
+    label = f"{scheme} {operation} output"
+    _check(_schemas.message("output", scheme, operation), label, output)
     decoded = dict(output)
-    for name in BYTE_OUTPUTS.get(operation, ()):
+    for name in schemes.operation(scheme, operation).byte_outputs:
         if name in decoded:
             try:
                 decoded[name] = base64.b64decode(decoded[name], validate=True)
             except (binascii.Error, ValueError):  # the schema's pattern lets a final newline through ("$")
-                raise ProtocolError(
-                    f"invalid {OUTPUT_DEF[operation]} ({name}): not padded Base64: {decoded[name][:100]!r}"
-                ) from None
+                raise ProtocolError(f"invalid {label} ({name}): not padded Base64: {decoded[name][:100]!r}") from None
     return decoded

@@ -1,10 +1,10 @@
 """--redact-keys: keep keys and secrets out of everything a run reports.
 
 Vector keys are public test data, but a partner may run private vectors with real secrets, and an
-implementation's stderr may echo them. Redaction replaces the key fields of reported inputs and scrubs every
-selected vector's key bytes — as text, hex and Base64 — from every result's message, diagnostic and stderr
-(stderr of a persistent process is attributed to answers as they arrive, so it may carry a neighbouring
-case's key).
+implementation's stderr may echo them. Redaction replaces the key fields of reported inputs (each scheme's
+operation says where its secrets are) and scrubs every selected vector's key bytes — as text, hex (both cases)
+and Base64 — from every result's message, diagnostic and stderr (stderr of a persistent process is attributed
+to answers as they arrive, so it may carry a neighbouring case's key).
 """
 
 from __future__ import annotations
@@ -13,27 +13,26 @@ import base64
 import contextlib
 import copy
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
-from hmac_conformance._model import Vector
+from hmac_conformance import schemes
+from hmac_conformance._model import Vector, expand, set_at
 from hmac_conformance._outcome import Result
 
 MARK = "<redacted>"
 
 
 def secrets_of(vector: Vector) -> list[bytes]:
-    inp = vector.input
-    if vector.operation == "verify":
-        return [k["secret"] for k in inp["keys"]]
-    return [inp["secret"] if "secret" in inp else inp["key"]]
+    paths = schemes.operation(vector.scheme, vector.operation).secrets
+    return [value for path in paths for _, value in expand(path, vector.input) if isinstance(value, bytes)]
 
 
 def redacted_input(vector: Vector) -> dict[str, Any]:
-    inp = copy.copy(vector.input)
-    if vector.operation == "verify":
-        inp["keys"] = [{**k, "secret": MARK} for k in inp["keys"]]
-    else:
-        inp["secret" if "secret" in inp else "key"] = MARK
+    inp = copy.deepcopy(vector.input)
+    for path in schemes.operation(vector.scheme, vector.operation).secrets:
+        for at, _ in list(expand(path, inp)):
+            set_at(inp, at, MARK)
     return inp
 
 
@@ -60,9 +59,10 @@ class Redactor:
         return text
 
     def __call__(self, result: Result, vector: Vector) -> Result:
-        if result.input is not None:
-            result.input = redacted_input(vector)
-        result.message = self.scrub(result.message)
-        result.diagnostic = self.scrub(result.diagnostic)
-        result.stderr = self.scrub(result.stderr)
-        return result
+        return replace(
+            result,
+            input=redacted_input(vector) if result.input is not None else None,
+            message=self.scrub(result.message),
+            diagnostic=self.scrub(result.diagnostic),
+            stderr=self.scrub(result.stderr),
+        )

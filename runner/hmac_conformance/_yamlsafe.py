@@ -21,7 +21,8 @@ from yaml.nodes import ScalarNode
 from yaml.reader import Reader
 from yaml.resolver import Resolver
 
-from hmac_conformance._errors import Problem
+from hmac_conformance._exceptions import YamlError
+from hmac_conformance._model import Problem
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 32
@@ -48,12 +49,6 @@ class Document:
             if not at:
                 return None
             at = at[:-1]
-
-
-class YamlError(Exception):
-    def __init__(self, problem: Problem):
-        self.problem = problem
-        super().__init__(str(problem))
 
 
 #: Characters YAML does not allow in a stream (PyYAML would refuse them without a line number).

@@ -12,8 +12,8 @@ import json
 import sys
 
 from hmac_conformance import _reference as reference
-from hmac_conformance._reference import firstvision as fv
-from hmac_conformance._reference import hmac as rh
+from hmac_conformance.schemes.firstvision import reference as fv
+from hmac_conformance.schemes.hmac import reference as rh
 
 BUG = sys.argv[1]
 

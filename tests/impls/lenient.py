@@ -9,7 +9,7 @@ from typing import Any
 from unittest import mock
 
 from hmac_conformance import _reference as reference
-from hmac_conformance._reference import firstvision
+from hmac_conformance.schemes.firstvision import reference as firstvision
 
 
 class _Verifier:

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from hmac_conformance import schemes
 from hmac_conformance._model import Vector
 from hmac_conformance._outcome import Response
-
-
-class AdapterError(Exception):
-    """The implementation could not be started or spoke the protocol wrongly at start-up."""
 
 
 class Adapter(abc.ABC):
@@ -44,38 +41,14 @@ class Adapter(abc.ABC):
         self.close()
 
 
-def algorithms_needed(vector: Vector) -> set[str]:
-    if vector.operation == "verify":
-        return {k["algorithm"] for k in vector.input["keys"]}
-    return {vector.input["algorithm"]}
-
-
-def needs_legacy(vector: Vector) -> bool:
-    return (
-        vector.input.get("signature_encoding") == "legacy-hex-base64" or vector.input.get("legacy_hex_base64") is True
-    )
-
-
-def features_needed(vector: Vector) -> set[str]:
-    """The capabilities a vector needs beyond its scheme and operation: algorithms, and the legacy encoding."""
-    features = algorithms_needed(vector)
-    if vector.scheme == "firstvision" and needs_legacy(vector):
-        features.add("legacy-hex-base64")
-    return features
-
-
-def unsupported_reason(supports: dict[str, Any] | None, vector: Vector) -> str | None:
-    """Why the implementation's declared capabilities exclude this vector, or None if they do not."""
+def unsupported_reason(supports: Mapping[str, Any] | None, vector: Vector) -> str | None:
+    """Why the implementation's declared capabilities exclude this vector, or None if they do not (or if it
+    declared none: a one-shot program without a hello is sent everything)."""
     if supports is None:
         return None
-    scheme = supports.get(vector.scheme)
-    if scheme is None:
+    entry = supports.get(vector.scheme)
+    if entry is None:
         return f"scheme {vector.scheme} not supported"
-    if vector.operation not in scheme.get("operations", ()):
+    if vector.operation not in entry.get("operations", ()):
         return f"operation {vector.operation} not supported"
-    missing = sorted(algorithms_needed(vector) - set(scheme.get("algorithms", ())))
-    if missing:
-        return f"algorithm {', '.join(missing)} not supported"
-    if vector.scheme == "firstvision" and needs_legacy(vector) and not scheme.get("legacy_hex_base64"):
-        return "legacy-hex-base64 encoding not supported"
-    return None
+    return schemes.get(vector.scheme).unsupported(entry, vector)

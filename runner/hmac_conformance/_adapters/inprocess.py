@@ -14,7 +14,8 @@ import time
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from hmac_conformance._adapters.base import Adapter, AdapterError, unsupported_reason
+from hmac_conformance._adapters.base import Adapter, unsupported_reason
+from hmac_conformance._exceptions import AdapterError
 from hmac_conformance._model import Vector
 from hmac_conformance._outcome import Response
 

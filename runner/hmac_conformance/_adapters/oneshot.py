@@ -5,23 +5,25 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
 from hmac_conformance import _protocol as protocol
-from hmac_conformance._adapters.base import Adapter, AdapterError, unsupported_reason
+from hmac_conformance._adapters.base import Adapter, unsupported_reason
 from hmac_conformance._adapters.process import Command, exchange
+from hmac_conformance._exceptions import AdapterError, ProtocolError
 from hmac_conformance._model import Vector
 from hmac_conformance._outcome import Response
 
 
-def response_from_message(message: dict, operation: str) -> Response:  # type: ignore[type-arg]
+def response_from_message(message: dict, vector: Vector) -> Response:  # type: ignore[type-arg]
     """The Response a validated result message stands for (its output decoded and checked)."""
     if "skip" in message:
         return Response("skip", message=message["skip"]["reason"], link=message["skip"].get("link"))
     if "error" in message:
         return Response("error", message=f"implementation reported: {message['error']['message']}")
     try:
-        return Response("output", output=protocol.decode_output(operation, message["output"]))
-    except protocol.ProtocolError as exc:
+        return Response("output", output=protocol.decode_output(vector.scheme, vector.operation, message["output"]))
+    except ProtocolError as exc:
         return Response("error", message=str(exc))
 
 
@@ -44,7 +46,7 @@ class OneShotAdapter(Adapter):
         if result.returncode == 0 and len(lines) == 1:
             try:
                 hello = protocol.parse_hello(lines[0])
-            except protocol.ProtocolError:
+            except ProtocolError:
                 return
             self.identity = hello["implementation"]
             self.supports = hello["supports"]
@@ -58,10 +60,7 @@ class OneShotAdapter(Adapter):
             result = exchange(self.command, protocol.encode(protocol.case_message(0, vector)), self.timeout)
         except OSError as exc:
             return Response("error", message=str(exc), seconds=time.monotonic() - started)
-        response = self._interpret(result, vector)
-        response.stderr = result.stderr
-        response.seconds = time.monotonic() - started
-        return response
+        return replace(self._interpret(result, vector), stderr=result.stderr, seconds=time.monotonic() - started)
 
     def _interpret(self, result, vector: Vector) -> Response:  # type: ignore[no-untyped-def]
         if result.timed_out:
@@ -75,11 +74,11 @@ class OneShotAdapter(Adapter):
             return Response("error", message=f"expected exactly one response line on stdout, got {len(lines)}")
         try:
             message = protocol.parse_result(lines[0])
-        except protocol.ProtocolError as exc:
+        except ProtocolError as exc:
             return Response("error", message=str(exc))
         if message["seq"] != 0:
             return Response("error", message=f"response seq {message['seq']} does not echo the case's seq 0")
-        return response_from_message(message, vector.operation)
+        return response_from_message(message, vector)
 
     def run(self, vectors: Iterable[Vector]) -> Iterator[tuple[Vector, Response]]:
         if self.jobs == 1:

@@ -20,12 +20,14 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from typing import Any
 
 from hmac_conformance import _protocol as protocol
-from hmac_conformance._adapters.base import Adapter, AdapterError, unsupported_reason
+from hmac_conformance._adapters.base import Adapter, unsupported_reason
 from hmac_conformance._adapters.oneshot import response_from_message
 from hmac_conformance._adapters.process import MAX_RESPONSE_BYTES, Command, StderrTail, kill
+from hmac_conformance._exceptions import AdapterError, ProtocolError
 from hmac_conformance._model import Vector
 from hmac_conformance._outcome import Response
 
@@ -73,7 +75,7 @@ class _Process:
                 if not line:
                     break
                 if len(line) > MAX_RESPONSE_BYTES:
-                    self.events.put(protocol.ProtocolError("response line longer than 16 MiB"))
+                    self.events.put(ProtocolError("response line longer than 16 MiB"))
                     return
                 if line.strip():
                     # What the program wrote to stderr up to this answer belongs to this answer.
@@ -161,7 +163,7 @@ class PersistentAdapter(Adapter):
         if problem is None:
             try:
                 hello = protocol.parse_hello(event)
-            except protocol.ProtocolError as exc:
+            except ProtocolError as exc:
                 problem = f"bad hello response: {exc}"
             else:
                 self.identity = hello["implementation"]
@@ -247,16 +249,16 @@ class PersistentAdapter(Adapter):
             if fault is None:
                 try:
                     message = protocol.parse_result(event)
-                except protocol.ProtocolError as exc:
+                except ProtocolError as exc:
                     fault = f"unreadable response: {exc}"
                 else:
                     number = message["seq"]
                     if number in in_flight:
                         vector, sent = in_flight.pop(number)
                         answered.add(number)
-                        response = response_from_message(message, vector.operation)
-                        response.seconds = self.clock() - sent
-                        response.stderr = event.stderr
+                        response = replace(
+                            response_from_message(message, vector), seconds=self.clock() - sent, stderr=event.stderr
+                        )
                         self.restarts = 0  # progress: the restart budget is for consecutive failures
                         oldest_since = self.clock()
                         yield vector, response

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from hmac_conformance._errors import UsageError
+from hmac_conformance._exceptions import UsageError
 
 #: The largest response the runner reads; a longer one is an adapter error, not a memory problem.
 MAX_RESPONSE_BYTES = 16 * 1024 * 1024

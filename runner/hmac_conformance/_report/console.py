@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
-from collections import defaultdict
 from typing import TextIO
 
 from hmac_conformance._execute import Run
-from hmac_conformance._outcome import Result
+from hmac_conformance._outcome import FAILING, Result, by_group
 
-SHOWN = ("fail", "error", "xpass")
+SHOWN = FAILING
 
 
 class Console:
@@ -54,9 +53,7 @@ class Console:
             self.write("BROKEN ADAPTER: every vector errored; this is a harness problem, not non-conformance.")
         for violation in run.violations:
             self.write(f"PROTOCOL VIOLATION: {violation}")
-        groups: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-        for r in run.results:
-            groups[(r.scheme, r.operation)][r.status] += 1
+        groups = by_group(run.results)
         header = f"  {'scheme / operation':<26}{'pass':>6}{'fail':>6}{'error':>7}{'unsup':>7}{'skip':>6}{'xfail':>7}{'xpass':>7}"
         self.write(header)
         for (scheme, op), c in sorted(groups.items()):

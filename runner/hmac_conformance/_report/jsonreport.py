@@ -7,18 +7,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-from hmac_conformance import __version__
 from hmac_conformance import _outputs as outputs
 from hmac_conformance import _paths as paths
 from hmac_conformance._execute import Run
 from hmac_conformance._model import to_wire
-from hmac_conformance._outcome import Result
+from hmac_conformance._outcome import EVIDENCE, Result
+from hmac_conformance._version import __version__
 
 FORMAT = 1
-
-
-#: Statuses whose result is evidence of a problem: kept complete (input, expected, got, diagnostic, stderr).
-EVIDENCE = frozenset({"fail", "error", "xfail", "xpass"})
 
 
 def result_to_json(r: Result) -> dict[str, Any]:
@@ -55,7 +51,7 @@ def run_to_json(run: Run) -> dict[str, Any]:
         "problems": run.problems,
         "broken": run.broken,
         "startup_error": run.startup_error,
-        "violations": run.violations,
+        "violations": list(run.violations),
         "counts": run.counts,
         "untested": run.untested,
     }

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from pathlib import Path
 
 from hmac_conformance import _outputs as outputs
 from hmac_conformance import _paths as paths
 from hmac_conformance._execute import Run
-from hmac_conformance._outcome import FAILING
+from hmac_conformance._outcome import FAILING, by_group
 from hmac_conformance._report.console import not_tested
 
 MAX_LISTED = 40
@@ -32,9 +31,7 @@ def render(runs: list[Run]) -> str:
         ]
         if run.broken:
             out += ["> **Broken adapter**: every vector errored. This is a harness problem, not non-conformance.", ""]
-        groups: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-        for r in run.results:
-            groups[(r.scheme, r.operation)][r.status] += 1
+        groups = by_group(run.results)
         out += [
             "| scheme | operation | pass | fail | error | unsupported | skip | xfail | xpass |",
             "|---|---|---:|---:|---:|---:|---:|---:|---:|",

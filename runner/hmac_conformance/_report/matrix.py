@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hmac_conformance import __version__
-from hmac_conformance._errors import UsageError
-from hmac_conformance._load import schema_validator
+from hmac_conformance import __version__, _schemas
+from hmac_conformance._adapters import mode
+from hmac_conformance._exceptions import UsageError
+from hmac_conformance._outcome import FAILING
 
 GroupKey = tuple[str, ...]  # (scheme, operation) or (scheme, operation, tag)
-BAD = ("fail", "error", "xpass")
+BAD = FAILING
 
 
 @dataclass
@@ -61,7 +62,7 @@ def load_reports(paths: list[Path]) -> tuple[str, list[dict[str, Any]]]:
             document = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise UsageError(f"cannot read report {path}: {exc}") from None
-        errors = list(schema_validator("report.schema.json").iter_errors(document))
+        errors = list(_schemas.validator("report.schema.json").iter_errors(document))
         if errors:
             raise UsageError(f"{path} is not a hmac-conformance JSON report: {errors[0].message[:200]}")
         versions.add(document["suite_version"])
@@ -85,11 +86,6 @@ def build(suite_version: str, runs: list[dict[str, Any]]) -> Matrix:
                 if result["status"] in BAD:
                     cell.bad.append(result)
     return Matrix(suite_version, runs, sorted(rows), cells)
-
-
-def _mode(run: dict[str, Any]) -> str:
-    kind = run["impl"].split(":", 1)[0]
-    return {"cmd": "one-shot", "jsonl": "persistent", "python": "in-process"}.get(kind, "in-process")
 
 
 def _name(run: dict[str, Any]) -> str:
@@ -125,7 +121,7 @@ def render_html(m: Matrix) -> str:
     e = html.escape
     head = "".join(
         f"<th title='{e(run['impl'])}'><span class=lang>{e(run['implementation']['language'])}</span>"
-        f"{e(_name(run))}<br><span class=meta>{e(_mode(run))}</span></th>"
+        f"{e(_name(run))}<br><span class=meta>{e(mode(run['impl']))}</span></th>"
         for run in m.runs
     )
     body = []

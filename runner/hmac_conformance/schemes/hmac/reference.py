@@ -1,4 +1,4 @@
-"""Reference implementation of the ``hmac`` scheme (spec: docs/spec/hmac.md), standard library only."""
+"""The reference implementation of the ``hmac`` scheme (spec: docs/spec/hmac.md), standard library only."""
 
 from __future__ import annotations
 
@@ -46,3 +46,7 @@ def mac_verify(*, algorithm: str, key: bytes, message: bytes, tag: bytes, tag_le
 
 
 OPERATIONS = {"mac": mac, "mac-verify": mac_verify}
+
+
+def run_case(operation: str, input: dict[str, Any]) -> dict[str, Any]:  # noqa: A002
+    return OPERATIONS[operation](**input)

@@ -1,4 +1,4 @@
-"""Reference implementation of the ``firstvision`` request signature (spec: docs/spec/firstvision.md)."""
+"""The reference implementation of the ``firstvision`` request signature (spec: docs/spec/firstvision.md)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import hmac as _hmac
 import re
 from typing import Any
 
-from hmac_conformance._reference.hmac import ALGORITHMS, full_mac
+from hmac_conformance.schemes.hmac.reference import ALGORITHMS, full_mac
 
 #: The algorithms of FV-9 (HMAC-SHA256, and the platform's SHA-512 variant).
 ALGORITHM_NAMES = ("sha256", "sha512")
@@ -158,3 +158,7 @@ def verify(
 
 
 OPERATIONS = {"sign": sign, "verify": verify}
+
+
+def run_case(operation: str, input: dict[str, Any]) -> dict[str, Any]:  # noqa: A002
+    return OPERATIONS[operation](**input)

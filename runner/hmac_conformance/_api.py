@@ -1,0 +1,80 @@
+"""The public API's functions: load vectors, select them, run an implementation, read a report.
+
+The CLI is built on these, and so is anything else (a pytest plugin, another tool): see ``hmac_conformance``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from hmac_conformance import _schemas
+from hmac_conformance._adapters import implementation
+from hmac_conformance._adapters.base import Adapter
+from hmac_conformance._exceptions import UsageError, VectorFileError
+from hmac_conformance._execute import Run, execute
+from hmac_conformance._expectations import ExpectedFailure
+from hmac_conformance._gate import Requirement
+from hmac_conformance._load import load
+from hmac_conformance._model import Vector
+from hmac_conformance._outcome import Result
+from hmac_conformance._select import Selection
+from hmac_conformance._select import select as _select
+
+
+def load_vectors(paths: Iterable[Path | str] | None = None) -> tuple[Vector, ...]:
+    """Every vector of the given files or folders (default: the suite's own), checked against the schema.
+
+    Raises VectorFileError, whose ``problems`` name file, line and vector, if any file cannot be used; run
+    ``hmac-conformance validate`` for the full check (lint and every expected value recomputed).
+    """
+    result = load([Path(p) for p in paths] if paths is not None else None)
+    if result.problems:
+        raise VectorFileError(result.problems)
+    return tuple(result.vectors)
+
+
+def select(vectors: Iterable[Vector], selection: Selection | None = None, **criteria: Any) -> tuple[Vector, ...]:
+    """The vectors a selection keeps, in order: ``select(vectors, schemes=["hmac"], tags=["rfc4231"])``."""
+    return tuple(_select(vectors, selection or Selection(**criteria)))
+
+
+def run(
+    impl: str | Adapter,
+    vectors: Sequence[Vector],
+    *,
+    strict_reasons: bool = False,
+    xfail: Sequence[ExpectedFailure] = (),
+    requirements: Sequence[Requirement] = (),
+    baseline: frozenset[str] | None = None,
+    redact_keys: bool = False,
+    on_result: Callable[[Result, int, int], None] | None = None,
+    timeout: float = 5.0,
+    env: Mapping[str, str] | None = None,
+) -> Run:
+    """Run vectors against an implementation (an ``--impl`` spec or an adapter): one Result per vector."""
+    adapter = implementation(impl, timeout=timeout, env=env) if isinstance(impl, str) else impl
+    return execute(
+        adapter,
+        vectors,
+        strict_reasons=strict_reasons,
+        xfail=xfail,
+        redact_keys=redact_keys,
+        on_result=on_result,
+        requirements=requirements,
+        baseline=baseline,
+    )
+
+
+def read_report(path: Path | str) -> dict[str, Any]:
+    """A JSON report written by ``run --report json:PATH``, checked against schema/report.schema.json."""
+    try:
+        document: dict[str, Any] = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"cannot read report {path}: {exc}") from None
+    errors = list(_schemas.validator("report.schema.json").iter_errors(document))
+    if errors:
+        raise UsageError(f"{path} is not a hmac-conformance JSON report: {errors[0].message[:200]}")
+    return document
