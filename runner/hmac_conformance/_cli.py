@@ -238,7 +238,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         ops = Counter(f"{v.scheme}/{v.operation}" for v in result.vectors)
         print(
             f"{len(result.vectors)} vectors in {files} files are valid "
-            f"({', '.join(f'{k} {n}' for k, n in ops.items())}); "
+            f"({', '.join(f'{k} {n}' for k, n in sorted(ops.items()))}); "
             "every expected value confirmed by the reference and an independent implementation"
         )
     return EXIT_OK
