@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from hmac_conformance import _cli as cli
 
 ROOT = Path(__file__).resolve().parent.parent

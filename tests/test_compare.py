@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+
 from hmac_conformance._compare import judge
 from hmac_conformance._load import load
 from hmac_conformance._outcome import Response
-
 from tests.conftest import VECTORS
 
 BY_ID = {v.id: v for v in load([VECTORS / "firstvision" / "sign-inputs.yaml"]).vectors}

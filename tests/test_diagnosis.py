@@ -9,12 +9,12 @@ import re
 import subprocess
 
 import pytest
+
 from hmac_conformance._adapters.inprocess import InProcessAdapter, load_target
 from hmac_conformance._execute import execute
 from hmac_conformance._load import load
 from hmac_conformance._outcome import Result
 from hmac_conformance.schemes.firstvision import diagnose
-
 from tests.conftest import require_tool
 
 S = "firstvision/sign/"

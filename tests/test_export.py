@@ -6,9 +6,9 @@ import base64
 import json
 
 import jsonschema
-from hmac_conformance._load import load
 from referencing import Registry, Resource
 
+from hmac_conformance._load import load
 from tests.conftest import ROOT
 
 

@@ -14,12 +14,12 @@ import uuid
 from pathlib import Path
 
 import pytest
+
 from hmac_conformance._adapters.oneshot import OneShotAdapter
 from hmac_conformance._adapters.persistent import PersistentAdapter
 from hmac_conformance._adapters.process import Command
 from hmac_conformance._execute import execute
 from hmac_conformance._load import load
-
 from tests.conftest import PY, ROOT
 
 VECTORS = [v for v in load().vectors if v.id.startswith("hmac/rfc4231/sha256/")]

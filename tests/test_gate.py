@@ -7,8 +7,8 @@ import json
 import xml.etree.ElementTree as ET
 
 import pytest
-from hmac_conformance._load import load
 
+from hmac_conformance._load import load
 from tests.conftest import py_impl
 
 VECTORS = load().vectors

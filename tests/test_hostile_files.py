@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
 from hmac_conformance import _yamlsafe as yamlsafe
 from hmac_conformance._validate import validate
-
 from tests.conftest import VECTORS
 
 RFC = VECTORS / "hmac" / "rfc4231.yaml"

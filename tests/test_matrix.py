@@ -8,8 +8,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from hmac_conformance import _paths as paths
 
+from hmac_conformance import _paths as paths
 from tests.conftest import ROOT, py_impl, require_tool
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

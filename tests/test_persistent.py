@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+
 from hmac_conformance import _protocol as protocol
 from hmac_conformance import _reference as reference
 from hmac_conformance import _schemas

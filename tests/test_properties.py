@@ -13,6 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
 from hmac_conformance import _protocol as protocol
 from hmac_conformance import _yamlsafe as yamlsafe
 from hmac_conformance import schemes
@@ -22,9 +25,6 @@ from hmac_conformance._validate import validate
 from hmac_conformance.schemes.firstvision import crosscheck
 from hmac_conformance.schemes.firstvision import reference as firstvision
 from hmac_conformance.schemes.hmac import reference as hmac
-from hypothesis import HealthCheck, assume, given, settings
-from hypothesis import strategies as st
-
 from tests.conftest import VECTORS
 
 FUZZ = settings(max_examples=300, deadline=None, derandomize=True)

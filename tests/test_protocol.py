@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+
 from hmac_conformance import _protocol as protocol
 from hmac_conformance import _schemas
 from hmac_conformance._load import load

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 
 import pytest
+
 from hmac_conformance import _reference as reference
 from hmac_conformance._load import load
 from hmac_conformance.schemes.firstvision import reference as firstvision

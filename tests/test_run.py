@@ -6,8 +6,8 @@ import json
 import xml.etree.ElementTree as ET
 
 import pytest
-from hmac_conformance._load import load
 
+from hmac_conformance._load import load
 from tests.conftest import PY, py_impl
 from tests.test_export import validator
 

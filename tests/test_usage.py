@@ -7,8 +7,8 @@ import stat
 from pathlib import Path
 
 import pytest
-from hmac_conformance import _cli as cli
 
+from hmac_conformance import _cli as cli
 from tests.conftest import PY, ROOT
 
 RFC = ROOT / "vectors" / "hmac" / "rfc4231.yaml"

@@ -195,7 +195,12 @@ def test_operation_of_another_scheme_is_refused_naming_the_schemes_operations(hc
     result = hc("validate", str(bad))
     assert result.code == 1
     line = line_of(bad, "    operation: sign", 2)
-    assert f"{bad}:{line}: [firstvision/sign/post-json] operation: 'sign' is not one of ['mac', 'mac-verify']" in result.err
+    assert (
+        f"{bad}:{line}: [firstvision/sign/post-json] operation: 'sign' is not one of ['mac', 'mac-verify']"
+        in result.err
+    )
+
+
 def vector_text(text: str, vector_id: str) -> tuple[int, int]:
     """The start and end offsets of one vector in a file's text."""
     start = text.index(f"  - id: {vector_id}\n")

@@ -11,6 +11,7 @@ import json
 import xml.etree.ElementTree as ET
 
 import pytest
+
 from hmac_conformance import _compare as compare
 from hmac_conformance import _gate as gate
 from hmac_conformance._adapters.inprocess import InProcessAdapter

@@ -6,6 +6,7 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+
 from hmac_conformance import _yamlsafe as yamlsafe
 from hmac_conformance._load import LoadResult, load_file
 
