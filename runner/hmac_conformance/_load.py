@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -124,13 +125,31 @@ def _scheme_of(value: Any) -> str | None:
 def load_file(path: Path, result: LoadResult) -> None:
     """Add the vectors of one file to ``result``, or the problems that prevent it (all of them)."""
     try:
-        doc = yamlsafe.load(path)
-    except YamlError as exc:
-        result.problems.append(exc.problem)
-        return
+        raw = path.read_bytes()
     except OSError as exc:
         result.problems.append(Problem(path, None, f"cannot read: {exc.strerror}"))
         return
+    registered = tuple((name, id(scheme)) for name, scheme in schemes.all_schemes().items())
+    vectors, problems = _load_bytes(str(path), raw, registered)
+    result.vectors.extend(vectors)
+    result.problems.extend(problems)
+
+
+@functools.lru_cache(maxsize=64)
+def _load_bytes(
+    name: str, raw: bytes, registered: tuple[tuple[str, int], ...]
+) -> tuple[tuple[Vector, ...], tuple[Problem, ...]]:
+    """One file's vectors and problems. Cached by the file's path and exact bytes and the registered schemes:
+    loading the same unchanged file again in one process (every CLI call of a test suite) costs nothing, and a
+    changed byte is a different key, so the cache can never return a stale answer. Vectors are frozen values."""
+    del registered
+    path = Path(name)
+    vectors: list[Vector] = []
+    problems: list[Problem] = []
+    try:
+        doc = yamlsafe.load(path, raw)
+    except YamlError as exc:
+        return (), (exc.problem,)
     errors = sorted(
         _schemas.vector_file(_scheme_of(doc.value)).iter_errors(doc.value),
         key=lambda e: list(map(str, e.absolute_path)),
@@ -145,14 +164,14 @@ def load_file(path: Path, result: LoadResult) -> None:
             file_level = True
         in_vector = len(at) >= 2 and at[0] == "vectors"
         where = ".".join(map(str, at[2:] if in_vector else at)) or ("vector" if in_vector else "file")
-        result.problems.append(Problem(path, doc.line_of(at), f"{where}: {_describe(error)}", _vector_id(doc, at)))
-    if file_level:
-        return  # the file's own structure (scheme, format, ...) is wrong: nothing to build safely
-    for index, raw in enumerate(doc.value.get("vectors", [])):
-        if index not in bad_vectors:
-            vector = _build(doc, index, raw, result.problems)
-            if vector is not None:
-                result.vectors.append(vector)
+        problems.append(Problem(path, doc.line_of(at), f"{where}: {_describe(error)}", _vector_id(doc, at)))
+    if not file_level:  # the file's own structure (scheme, format, ...) is wrong: nothing to build safely
+        for index, raw_vector in enumerate(doc.value.get("vectors", [])):
+            if index not in bad_vectors:
+                vector = _build(doc, index, raw_vector, problems)
+                if vector is not None:
+                    vectors.append(vector)
+    return tuple(vectors), tuple(problems)
 
 
 def load(targets: Iterable[Path] | None = None) -> LoadResult:

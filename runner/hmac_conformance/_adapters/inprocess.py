@@ -9,6 +9,7 @@ overhead per vector is a function call and a comparison. In-process code shares 
 
 from __future__ import annotations
 
+import copy
 import importlib
 import time
 from collections.abc import Iterable, Iterator
@@ -61,7 +62,7 @@ class InProcessAdapter(Adapter):
                 continue
             started = clock()
             try:
-                output = run_case(vector.scheme, vector.operation, vector.input)
+                output = run_case(vector.scheme, vector.operation, copy.deepcopy(vector.input))
             except NotImplementedError as exc:
                 yield vector, Response("skip", message=str(exc) or "not implemented")
                 continue
