@@ -31,9 +31,10 @@ def test_reference_matches_published_value(vector):
     assert reference.run_case(vector.scheme, vector.operation, vector.input) == vector.expected
 
 
-@pytest.mark.parametrize("vector", VECTORS, ids=lambda v: v.id)
-def test_reference_passes_every_vector(vector):
-    assert reference.run_case(vector.scheme, vector.operation, vector.input) == vector.expected
+def test_reference_passes_every_vector():
+    """One test over every vector (thousands of items would cost more in pytest than in the check itself)."""
+    wrong = [v.id for v in VECTORS if reference.run_case(v.scheme, v.operation, v.input) != v.expected]
+    assert VECTORS and wrong == []
 
 
 def test_tag_length_outside_mac4_is_refused():

@@ -76,6 +76,7 @@ CASES: list[tuple[str, list[str], str]] = [
     ("vectors-missing", [*R, "--vectors", "{tmp}/none"], "none"),
     ("k-no-value", [*R, "-k"], "argument -k: expected one argument"),
     ("k-selects-nothing", [*R, "-k", "nothing/*"], "no vector matches the selection"),
+    ("exclude-everything", [*R, "--exclude", "*"], "no vector matches the selection"),
     ("scheme-bad", [*R, "--scheme=sigv9"], "argument --scheme: invalid choice: 'sigv9'"),
     ("operation-bad", [*R, "--operation=encrypt"], "argument --operation: invalid choice: 'encrypt'"),
     ("tag-selects-nothing", [*R, "--tag=no-such-tag"], "no vector matches the selection"),

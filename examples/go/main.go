@@ -48,21 +48,23 @@ import (
 // hashes maps the suite's algorithm identifiers to hash constructors. crypto/hmac takes the block
 // length from the hash itself (MAC-2); for SHA-3 that is the sponge rate, as MAC-3 requires.
 var hashes = map[string]func() hash.Hash{
-	"md5":      md5.New, // legacy, interoperability only (MAC-3)
-	"sha1":     sha1.New,
-	"sha224":   sha256.New224,
-	"sha256":   sha256.New,
-	"sha384":   sha512.New384,
-	"sha512":   sha512.New,
-	"sha3-224": func() hash.Hash { return sha3.New224() },
-	"sha3-256": func() hash.Hash { return sha3.New256() },
-	"sha3-384": func() hash.Hash { return sha3.New384() },
-	"sha3-512": func() hash.Hash { return sha3.New512() },
+	"md5":        md5.New, // legacy, interoperability only (MAC-3)
+	"sha1":       sha1.New,
+	"sha224":     sha256.New224,
+	"sha256":     sha256.New,
+	"sha384":     sha512.New384,
+	"sha512":     sha512.New,
+	"sha512-224": sha512.New512_224, // own initial values: not sha512.New cut short (MAC-3)
+	"sha512-256": sha512.New512_256,
+	"sha3-224":   func() hash.Hash { return sha3.New224() },
+	"sha3-256":   func() hash.Hash { return sha3.New256() },
+	"sha3-384":   func() hash.Hash { return sha3.New384() },
+	"sha3-512":   func() hash.Hash { return sha3.New512() },
 }
 
 // hmacAlgorithms lists the keys of hashes in a stable order, for the hello response.
 var hmacAlgorithms = []string{
-	"md5", "sha1", "sha224", "sha256", "sha384", "sha512",
+	"md5", "sha1", "sha224", "sha256", "sha384", "sha512", "sha512-224", "sha512-256",
 	"sha3-224", "sha3-256", "sha3-384", "sha3-512",
 }
 

@@ -21,6 +21,7 @@ import { createInterface } from 'node:readline';
 
 const OUTPUT_LENGTH = {
   md5: 16, sha1: 20, sha224: 28, sha256: 32, sha384: 48, sha512: 64,
+  'sha512-224': 28, 'sha512-256': 32, // OpenSSL's own SHA-512/t, not SHA-512 cut short
   'sha3-224': 28, 'sha3-256': 32, 'sha3-384': 48, 'sha3-512': 64,
 };
 

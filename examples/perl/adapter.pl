@@ -16,7 +16,7 @@ use v5.36;
 use strict;
 use warnings;
 
-use Digest::SHA qw(hmac_sha1 hmac_sha224 hmac_sha256 hmac_sha384 hmac_sha512);
+use Digest::SHA qw(hmac_sha1 hmac_sha224 hmac_sha256 hmac_sha384 hmac_sha512 hmac_sha512224 hmac_sha512256);
 use Digest::MD5 qw(md5);
 use MIME::Base64 qw(encode_base64 decode_base64);
 use JSON::PP;
@@ -43,15 +43,18 @@ sub hmac_md5 ($data, $key) {
 
 # Supported algorithms (MAC-3): HMAC function (data, key) -> raw MAC, and output length L in bytes.
 # Digest::SHA's hmac_* functions follow RFC 2104, including long and empty keys (MAC-2).
+# SHA-512/224 and SHA-512/256 are Digest::SHA's own (own initial values, not SHA-512 cut short).
 my %ALGORITHMS = (
-    md5    => { hmac => \&hmac_md5,    length => 16 },
-    sha1   => { hmac => \&hmac_sha1,   length => 20 },
-    sha224 => { hmac => \&hmac_sha224, length => 28 },
-    sha256 => { hmac => \&hmac_sha256, length => 32 },
-    sha384 => { hmac => \&hmac_sha384, length => 48 },
-    sha512 => { hmac => \&hmac_sha512, length => 64 },
+    md5          => { hmac => \&hmac_md5,       length => 16 },
+    sha1         => { hmac => \&hmac_sha1,      length => 20 },
+    sha224       => { hmac => \&hmac_sha224,    length => 28 },
+    sha256       => { hmac => \&hmac_sha256,    length => 32 },
+    sha384       => { hmac => \&hmac_sha384,    length => 48 },
+    sha512       => { hmac => \&hmac_sha512,    length => 64 },
+    'sha512-224' => { hmac => \&hmac_sha512224, length => 28 },
+    'sha512-256' => { hmac => \&hmac_sha512256, length => 32 },
 );
-my @HMAC_ALGORITHMS = qw(md5 sha1 sha224 sha256 sha384 sha512);
+my @HMAC_ALGORITHMS = qw(md5 sha1 sha224 sha256 sha384 sha512 sha512-224 sha512-256);
 my @FV_ALGORITHMS   = qw(sha256 sha512);    # FV-9
 
 # Thrown (die) for a case this adapter cannot process; becomes a `skip` response.

@@ -27,6 +27,8 @@ HASHLIB_NAMES: dict[str, str] = {
     "sha256": "sha256",
     "sha384": "sha384",
     "sha512": "sha512",
+    "sha512-224": "sha512_224",  # SHA-512/t: its own initial values, not sha512 cut short
+    "sha512-256": "sha512_256",
     "sha3-224": "sha3_224",
     "sha3-256": "sha3_256",
     "sha3-384": "sha3_384",

@@ -29,7 +29,7 @@ set -u
 
 NAME=shell-openssl-example
 VERSION=1.0.0
-ALL_ALGORITHMS="md5 sha1 sha224 sha256 sha384 sha512 sha3-224 sha3-256 sha3-384 sha3-512"   # MAC-3
+ALL_ALGORITHMS="md5 sha1 sha224 sha256 sha384 sha512 sha512-224 sha512-256 sha3-224 sha3-256 sha3-384 sha3-512"   # MAC-3
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/hmac-conformance.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
@@ -104,8 +104,8 @@ mac_length() {
     case $1 in
         md5) echo 16 ;;
         sha1) echo 20 ;;
-        sha224 | sha3-224) echo 28 ;;
-        sha256 | sha3-256) echo 32 ;;
+        sha224 | sha512-224 | sha3-224) echo 28 ;;
+        sha256 | sha512-256 | sha3-256) echo 32 ;;
         sha384 | sha3-384) echo 48 ;;
         sha512 | sha3-512) echo 64 ;;
         *) return 1 ;;
@@ -113,7 +113,7 @@ mac_length() {
 }
 
 # Succeed if this openssl provides HMAC with algorithm $1 (e.g. MD5 is missing in FIPS mode).
-# openssl knows the suite's identifiers as digest names: md5, sha1, sha256, sha3-256, ...
+# openssl knows the suite's identifiers as digest names: md5, sha1, sha256, sha512-256, sha3-256, ...
 available() {
     openssl mac -digest "$1" -macopt hexkey:00 -in /dev/null HMAC > /dev/null 2>&1
 }

@@ -157,6 +157,9 @@ def _parser() -> Parser:
         metavar="GLOB",
         help="select ids matching the glob (repeatable)",
     )
+    r.add_argument(
+        "--exclude", action="append", default=[], metavar="GLOB", help="leave out ids matching the glob (repeatable)"
+    )
     r.add_argument("--scheme", action="append", default=[], choices=list(registered))
     r.add_argument(
         "--operation",
@@ -302,7 +305,7 @@ def _plan(args: argparse.Namespace) -> RunPlan:
         )
         for spec in args.impl
     ]
-    selection = Selection(args.patterns, args.scheme, args.operation, args.tag, args.suite_version)
+    selection = Selection(args.patterns, args.scheme, args.operation, args.tag, args.suite_version, args.exclude)
     vectors = list(select(_load_or_fail(args.vectors), selection))
     if not vectors:
         raise UsageError("no vector matches the selection (-k, --scheme, --operation, --tag, --suite-version)")

@@ -1,4 +1,4 @@
-"""Choose which vectors run: id globs, scheme, operation, tag and suite version."""
+"""Choose which vectors run: id globs (to include and to exclude), scheme, operation, tag and suite version."""
 
 from __future__ import annotations
 
@@ -16,9 +16,13 @@ class Selection:
     operations: Sequence[str] = ()
     tags: Sequence[str] = ()
     suite_version: str | None = None
+    #: Id globs to leave out, applied after everything else selected a vector.
+    excludes: Sequence[str] = ()
 
     def __call__(self, vector: Vector) -> bool:
         if self.patterns and not any(fnmatch.fnmatchcase(vector.id, p) for p in self.patterns):
+            return False
+        if any(fnmatch.fnmatchcase(vector.id, p) for p in self.excludes):
             return False
         if self.schemes and vector.scheme not in self.schemes:
             return False

@@ -16,24 +16,27 @@ final class Hmac {
     private Hmac() {}
 
     /** Suite identifier (MAC-3) -> JCA algorithm name. */
-    static final Map<String, String> JCA_NAMES = Map.of(
-            "md5", "HmacMD5",
-            "sha1", "HmacSHA1",
-            "sha224", "HmacSHA224",
-            "sha256", "HmacSHA256",
-            "sha384", "HmacSHA384",
-            "sha512", "HmacSHA512",
-            "sha3-224", "HmacSHA3-224",
-            "sha3-256", "HmacSHA3-256",
-            "sha3-384", "HmacSHA3-384",
-            "sha3-512", "HmacSHA3-512");
+    static final Map<String, String> JCA_NAMES = Map.ofEntries(
+            Map.entry("md5", "HmacMD5"),
+            Map.entry("sha1", "HmacSHA1"),
+            Map.entry("sha224", "HmacSHA224"),
+            Map.entry("sha256", "HmacSHA256"),
+            Map.entry("sha384", "HmacSHA384"),
+            Map.entry("sha512", "HmacSHA512"),
+            // SHA-512/t with its own initial values (SunJCE, Java 9+), not HmacSHA512 cut short (MAC-3).
+            Map.entry("sha512-224", "HmacSHA512/224"),
+            Map.entry("sha512-256", "HmacSHA512/256"),
+            Map.entry("sha3-224", "HmacSHA3-224"),
+            Map.entry("sha3-256", "HmacSHA3-256"),
+            Map.entry("sha3-384", "HmacSHA3-384"),
+            Map.entry("sha3-512", "HmacSHA3-512"));
 
     /** The MAC-3 identifiers in the spec's order. */
     static final List<String> ALL = List.of(
-            "md5", "sha1", "sha224", "sha256", "sha384", "sha512",
+            "md5", "sha1", "sha224", "sha256", "sha384", "sha512", "sha512-224", "sha512-256",
             "sha3-224", "sha3-256", "sha3-384", "sha3-512");
 
-    /** The identifiers this Java runtime can compute (SHA-3 needs Java 9+; a provider may lack MD5). */
+    /** The identifiers this runtime can compute (SHA-3, SHA-512/t need Java 9+; a provider may lack MD5). */
     static List<String> available() {
         List<String> result = new ArrayList<>();
         for (String id : ALL) {

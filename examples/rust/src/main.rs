@@ -151,8 +151,18 @@ fn answer_case(message: &Value) -> Option<Value> {
 // ---------------------------------------------------------------------------------------------------
 
 /// Every identifier of MAC-3; all of them are supported.
-const ALGORITHM_NAMES: [&str; 10] = [
-    "md5", "sha1", "sha224", "sha256", "sha384", "sha512", "sha3-224", "sha3-256", "sha3-384",
+const ALGORITHM_NAMES: [&str; 12] = [
+    "md5",
+    "sha1",
+    "sha224",
+    "sha256",
+    "sha384",
+    "sha512",
+    "sha512-224",
+    "sha512-256",
+    "sha3-224",
+    "sha3-256",
+    "sha3-384",
     "sha3-512",
 ];
 
@@ -182,6 +192,9 @@ impl Algorithm {
             "sha256" => Algorithm::of::<Hmac<sha2::Sha256>>(),
             "sha384" => Algorithm::of::<Hmac<sha2::Sha384>>(),
             "sha512" => Algorithm::of::<Hmac<sha2::Sha512>>(),
+            // SHA-512/t has its own initial values: not `Sha512` cut short (MAC-3).
+            "sha512-224" => Algorithm::of::<Hmac<sha2::Sha512_224>>(),
+            "sha512-256" => Algorithm::of::<Hmac<sha2::Sha512_256>>(),
             "sha3-224" => Algorithm::of::<SimpleHmac<sha3::Sha3_224>>(),
             "sha3-256" => Algorithm::of::<SimpleHmac<sha3::Sha3_256>>(),
             "sha3-384" => Algorithm::of::<SimpleHmac<sha3::Sha3_384>>(),

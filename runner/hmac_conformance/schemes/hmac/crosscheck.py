@@ -16,6 +16,10 @@ _HASHES = {
     "sha256": SHA256,
     "sha384": SHA384,
     "sha512": SHA512,
+    # SHA-512/t (FIPS 180-4 §5.3.6): SHA-512 with its own initial values, not SHA-512's output cut short.
+    # HMAC.new() takes a hash object here and derives every inner and outer hash from it with .new().
+    "sha512-224": SHA512.new(truncate="224"),
+    "sha512-256": SHA512.new(truncate="256"),
     "sha3-224": SHA3_224,
     "sha3-256": SHA3_256,
     "sha3-384": SHA3_384,
