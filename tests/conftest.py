@@ -14,6 +14,8 @@ import pytest
 
 from hmac_conformance import _cli as cli
 
+pytest_plugins = ["pytester"]
+
 ROOT = Path(__file__).resolve().parent.parent
 VECTORS = ROOT / "vectors"
 EXAMPLES = json.loads((ROOT / "examples" / "examples.json").read_text(encoding="utf-8"))["examples"]

@@ -11,11 +11,18 @@ The public API — everything else in this package is private and may change::
         print(result.vector_id, result.status, result.message)
     assert run.ok, run.problems
 
+In an SDK's own pytest suite (the pytest plugin, ``pytest --hmac-impl SPEC``, runs the vectors with no test
+file of your own)::
+
+    @pytest.mark.parametrize("case", hc.cases(scheme="firstvision", operation="sign"), ids=str)
+    def test_sign(case):
+        case.check(my_sdk_adapter.sign(**case.input))   # AssertionError with the runner's diagnosis
+
 Scheme authors: ``hmac_conformance.schemes`` (docs/adding-a-scheme.md).
 """
 
 from hmac_conformance._adapters import implementation
-from hmac_conformance._api import load_vectors, read_report, run, select
+from hmac_conformance._api import Case, cases, load_vectors, read_report, run, select
 from hmac_conformance._exceptions import AdapterError, UsageError, VectorFileError
 from hmac_conformance._execute import Run
 from hmac_conformance._expectations import ExpectedFailure, load_xfail
@@ -27,6 +34,7 @@ from hmac_conformance._version import __version__
 
 __all__ = [
     "AdapterError",
+    "Case",
     "ExpectedFailure",
     "Problem",
     "Requirement",
@@ -38,6 +46,7 @@ __all__ = [
     "Vector",
     "VectorFileError",
     "__version__",
+    "cases",
     "implementation",
     "load_vectors",
     "load_xfail",

@@ -5,21 +5,24 @@ The CLI is built on these, and so is anything else (a pytest plugin, another too
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from hmac_conformance import _schemas
 from hmac_conformance._adapters import implementation
 from hmac_conformance._adapters.base import Adapter
+from hmac_conformance._compare import judge
 from hmac_conformance._exceptions import UsageError, VectorFileError
 from hmac_conformance._execute import Run, execute
 from hmac_conformance._expectations import ExpectedFailure
 from hmac_conformance._gate import Requirement
 from hmac_conformance._load import load
 from hmac_conformance._model import Vector
-from hmac_conformance._outcome import Result
+from hmac_conformance._outcome import Response, Result
 from hmac_conformance._select import Selection
 from hmac_conformance._select import select as _select
 
@@ -66,6 +69,57 @@ def run(
         requirements=requirements,
         baseline=baseline,
     )
+
+
+@dataclass(frozen=True)
+class Case:
+    """One vector as a test case for an SDK's own test suite: its input, and ``check(output)``, which judges an
+    output exactly as the runner would and raises AssertionError with the runner's diagnosis."""
+
+    vector: Vector
+
+    @property
+    def id(self) -> str:
+        return self.vector.id
+
+    @property
+    def input(self) -> dict[str, Any]:
+        """A fresh copy of the input (byte strings as ``bytes``): the test may change it freely."""
+        return copy.deepcopy(self.vector.input)
+
+    @property
+    def expected(self) -> dict[str, Any]:
+        return copy.deepcopy(self.vector.expected)
+
+    def check(self, output: Mapping[str, Any], *, strict_reasons: bool = False) -> None:
+        result = judge(self.vector, Response("output", output=dict(output)), strict_reasons)
+        if result.status != "pass":
+            raise AssertionError("\n".join(x for x in (f"{self.id}: {result.message}", result.diagnostic) if x))
+
+    def __str__(self) -> str:  # pytest uses it for parametrize ids (ids=str)
+        return self.id
+
+
+def cases(
+    scheme: str | None = None,
+    operation: str | None = None,
+    *,
+    tags: Sequence[str] = (),
+    patterns: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    suite_version: str | None = None,
+    paths: Iterable[Path | str] | None = None,
+) -> tuple[Case, ...]:
+    """The suite's vectors as test cases, for ``pytest.mark.parametrize("case", cases(...), ids=str)``."""
+    selection = Selection(
+        patterns=patterns,
+        schemes=[scheme] if scheme else [],
+        operations=[operation] if operation else [],
+        tags=tags,
+        suite_version=suite_version,
+        excludes=exclude,
+    )
+    return tuple(Case(v) for v in select(load_vectors(paths), selection))
 
 
 def read_report(path: Path | str) -> dict[str, Any]:

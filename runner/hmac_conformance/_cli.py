@@ -7,18 +7,21 @@ and the value (exit 2): never a traceback, never after a long run, never with a 
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import re
 import sys
 import textwrap
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NoReturn
 
+from hmac_conformance import _export as export
 from hmac_conformance import _outputs as outputs
 from hmac_conformance import _paths as paths
+from hmac_conformance import _protocol as protocol
 from hmac_conformance import schemes
 from hmac_conformance._adapters import implementation
 from hmac_conformance._adapters.base import Adapter
@@ -27,9 +30,8 @@ from hmac_conformance._api import run as run_vectors
 from hmac_conformance._exceptions import UsageError, VectorFileError
 from hmac_conformance._execute import Run
 from hmac_conformance._expectations import ExpectedFailure, check_xfail, load_xfail, write_xfail
-from hmac_conformance._export import dumps
 from hmac_conformance._gate import Baseline, Requirement, check_requirements, load_baseline
-from hmac_conformance._model import Vector, version_key
+from hmac_conformance._model import Vector, to_wire, version_key
 from hmac_conformance._report import console as console_report
 from hmac_conformance._report import jsonreport, junit, markdown, matrix
 from hmac_conformance._select import Selection
@@ -125,6 +127,39 @@ def _requirements_help(registered: Mapping[str, schemes.Scheme]) -> str:
     return textwrap.fill(text, width=110, subsequent_indent="  ", break_on_hyphens=False)
 
 
+def _add_selection(parser: argparse.ArgumentParser) -> None:
+    """The selection options, the same for run, list, export and case."""
+    registered = schemes.all_schemes()
+    parser.add_argument("--vectors", action="append", type=Path, metavar="PATH", help="vector files or folders")
+    parser.add_argument(
+        "-k", dest="patterns", action="append", default=[], metavar="GLOB", help="ids matching the glob (repeatable)"
+    )
+    parser.add_argument(
+        "--exclude", action="append", default=[], metavar="GLOB", help="leave out ids matching the glob (repeatable)"
+    )
+    parser.add_argument("--scheme", action="append", default=[], choices=list(registered))
+    parser.add_argument(
+        "--operation",
+        action="append",
+        default=[],
+        choices=sorted({op for s in registered.values() for op in s.operations}),
+    )
+    parser.add_argument("--tag", action="append", default=[], help="vectors with this tag (repeatable: any)")
+    parser.add_argument(
+        "--suite-version", type=_suite_version, help="only vectors added in this suite version or earlier"
+    )
+
+
+def _selected(args: argparse.Namespace, paths_given: Sequence[Path] | None = None) -> list[Vector]:
+    selection = Selection(args.patterns, args.scheme, args.operation, args.tag, args.suite_version, args.exclude)
+    vectors = list(select(_load_or_fail(paths_given or args.vectors), selection))
+    if not vectors:
+        raise UsageError(
+            "no vector matches the selection (-k, --exclude, --scheme, --operation, --tag, --suite-version)"
+        )
+    return vectors
+
+
 def _parser() -> Parser:
     p = Parser(prog="hmac-conformance", description="Conformance vectors and runner for HMAC request signatures.")
     p.add_argument(
@@ -137,9 +172,24 @@ def _parser() -> Parser:
     v.add_argument("paths", nargs="*", type=Path, help="files or folders (default: the suite's vectors/)")
     v.add_argument("-q", "--quiet", action="store_true", help="print problems only")
 
-    e = sub.add_parser("export", help="write every vector as one JSON document (bytes as Base64)")
-    e.add_argument("paths", nargs="*", type=Path)
-    e.add_argument("--out", type=Path, help="output file (default: stdout)")
+    e = sub.add_parser("export", help="write the selected vectors as JSON (bytes as Base64), for other harnesses")
+    e.add_argument("paths", nargs="*", type=Path, help="files or folders (default: the suite's vectors/)")
+    _add_selection(e)
+    out = e.add_mutually_exclusive_group()
+    out.add_argument("--out", type=Path, help="one document, to this file (default: stdout)")
+    out.add_argument("--split", type=Path, metavar="DIR", help="one file per scheme and operation, in this folder")
+
+    lst = sub.add_parser("list", help="print the ids of the selected vectors")
+    _add_selection(lst)
+    lst.add_argument("--format", choices=["text", "json"], default="text", help="ids one per line, or JSON")
+
+    c = sub.add_parser("case", help="print the case message the runner would send, to reproduce a result by hand")
+    c.add_argument("id", help="a vector id")
+    c.add_argument("--vectors", action="append", type=Path, metavar="PATH", help="vector files or folders")
+    c.add_argument("--expected", action="store_true", help="also print the expected output, on stderr")
+    c.add_argument(
+        "--persistent", action="store_true", help="wrap it in hello and stop lines, for a jsonl: implementation"
+    )
 
     r = sub.add_parser(
         "run",
@@ -148,27 +198,7 @@ def _parser() -> Parser:
         epilog=RUN_EPILOG.format(requirements=_requirements_help(registered)),
     )
     r.add_argument("--impl", action="append", required=True, metavar="SPEC", help="implementation (repeatable)")
-    r.add_argument("--vectors", action="append", type=Path, metavar="PATH", help="vector files or folders")
-    r.add_argument(
-        "-k",
-        dest="patterns",
-        action="append",
-        default=[],
-        metavar="GLOB",
-        help="select ids matching the glob (repeatable)",
-    )
-    r.add_argument(
-        "--exclude", action="append", default=[], metavar="GLOB", help="leave out ids matching the glob (repeatable)"
-    )
-    r.add_argument("--scheme", action="append", default=[], choices=list(registered))
-    r.add_argument(
-        "--operation",
-        action="append",
-        default=[],
-        choices=sorted({op for s in registered.values() for op in s.operations}),
-    )
-    r.add_argument("--tag", action="append", default=[], help="select vectors with this tag (repeatable: any)")
-    r.add_argument("--suite-version", type=_suite_version, help="only vectors added in this suite version or earlier")
+    _add_selection(r)
     r.add_argument("--strict-reasons", action="store_true", help="a different rejection reason is a failure")
     r.add_argument(
         "--require",
@@ -259,11 +289,44 @@ def _load_or_fail(targets: Sequence[Path] | None) -> tuple[Vector, ...]:
 def cmd_export(args: argparse.Namespace) -> int:
     if args.out:
         outputs.check_writable(f"--out {args.out}", args.out)
-    text = dumps(_load_or_fail(args.paths or None))
+    if args.split and not args.split.is_dir():
+        raise UsageError(f"--split {args.split}: not a directory (create it first)")
+    vectors = _selected(args, args.paths)
+    if args.split:
+        for (scheme, operation), text in export.split(vectors).items():
+            outputs.write_text(args.split / f"{scheme}-{operation}.json", text)
+        return EXIT_OK
+    text = export.dumps(vectors)
     if args.out:
         outputs.write_text(args.out, text)
     else:
         sys.stdout.write(text)
+    return EXIT_OK
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    vectors = _selected(args)
+    if args.format == "json":
+        items = [{"id": v.id, "scheme": v.scheme, "operation": v.operation, "tags": list(v.tags), "since": v.since,
+                  "description": v.description} for v in vectors]  # fmt: skip
+        sys.stdout.write(json.dumps(items, indent=1, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write("".join(f"{v.id}\n" for v in vectors))
+    return EXIT_OK
+
+
+def cmd_case(args: argparse.Namespace) -> int:
+    vector = next((v for v in _load_or_fail(args.vectors) if v.id == args.id), None)
+    if vector is None:
+        raise UsageError(f"case: no vector has the id {args.id!r} (hmac-conformance list prints them)")
+    lines = [protocol.encode(protocol.case_message(0, vector))]
+    if args.persistent:
+        lines = [protocol.encode(protocol.HELLO), *lines, protocol.encode(protocol.STOP)]
+    sys.stdout.buffer.write(b"".join(lines))
+    sys.stdout.flush()
+    if args.expected:
+        expected = {"type": "expected", "id": vector.id, "output": to_wire(vector.expected)}
+        print(json.dumps(expected, ensure_ascii=False), file=sys.stderr)
     return EXIT_OK
 
 
@@ -305,10 +368,7 @@ def _plan(args: argparse.Namespace) -> RunPlan:
         )
         for spec in args.impl
     ]
-    selection = Selection(args.patterns, args.scheme, args.operation, args.tag, args.suite_version, args.exclude)
-    vectors = list(select(_load_or_fail(args.vectors), selection))
-    if not vectors:
-        raise UsageError("no vector matches the selection (-k, --scheme, --operation, --tag, --suite-version)")
+    vectors = _selected(args)
     check_xfail(xfail, vectors)
     check_requirements(args.require, vectors)
     return RunPlan(vectors, adapters, reports, xfail, baseline)
@@ -330,6 +390,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             requirements=args.require,
             baseline=plan.baseline.for_impl(adapter.spec) if plan.baseline else None,
         )
+        run = replace(run, vector_paths=tuple(map(str, args.vectors or ())))
         out.summary(run)
         runs.append(run)
     try:
@@ -367,7 +428,14 @@ def cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"validate": cmd_validate, "export": cmd_export, "run": cmd_run, "report": cmd_report}
+COMMANDS = {
+    "validate": cmd_validate,
+    "export": cmd_export,
+    "list": cmd_list,
+    "case": cmd_case,
+    "run": cmd_run,
+    "report": cmd_report,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

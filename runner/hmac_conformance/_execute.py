@@ -31,6 +31,8 @@ class Run:
     unmet: tuple[str, ...] = ()
     #: With --baseline: the ids that passed in the baseline for this --impl (None: no baseline).
     baseline: frozenset[str] | None = None
+    #: The vector files or folders given (empty: the suite's own), so a failure can be reproduced.
+    vector_paths: tuple[str, ...] = ()
 
     @property
     def counts(self) -> dict[str, int]:

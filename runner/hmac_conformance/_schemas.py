@@ -128,3 +128,14 @@ def export() -> Validator:
             "allOf": by_operation,
         }}},
     })  # fmt: skip
+
+
+def export_group(scheme_name: str, operation: str) -> Validator:
+    """One ``export --split`` file's schema, with the operation's wire input and expected value."""
+    scheme = schemes.get(scheme_name)
+    return validator({
+        "$ref": BASE + "export-group.schema.json",
+        "properties": {"scheme": {"const": scheme_name}, "operation": {"const": operation}, "vectors": {"items": {
+            "properties": {"input": {"$ref": scheme.schema_id(f"{operation}.wire-input")},
+                           "expected": {"$ref": scheme.schema_id(f"{operation}.wire-expected")}}}}},
+    })  # fmt: skip

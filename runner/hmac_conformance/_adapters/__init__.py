@@ -9,6 +9,7 @@ jsonl:COMMAND          one process for the run (JSON lines protocol)
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
@@ -69,3 +70,15 @@ def implementation(
             return OneShotAdapter(spec, command, timeout, jobs)
         return PersistentAdapter(spec, command, timeout, startup_timeout)
     raise UsageError(f"--impl {spec!r}: unknown kind {kind!r} (reference, python:, cmd: or jsonl:)")
+
+
+def reproduce(spec: str, vector_id: str, vector_paths: tuple[str, ...] = ()) -> str:
+    """The command line that reruns one vector against one implementation outside the runner (or, for an
+    in-process implementation, through it alone)."""
+    where = "".join(f" --vectors {shlex.quote(p)}" for p in vector_paths)
+    kind, _, command = spec.partition(":")
+    if kind == "cmd":
+        return f"hmac-conformance case {shlex.quote(vector_id)}{where} | {command}"
+    if kind == "jsonl":
+        return f"hmac-conformance case {shlex.quote(vector_id)}{where} --persistent | {command}"
+    return f"hmac-conformance run --impl {shlex.quote(spec)}{where} -k {shlex.quote(vector_id)}"

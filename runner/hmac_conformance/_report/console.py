@@ -6,6 +6,7 @@ import os
 import sys
 from typing import TextIO
 
+from hmac_conformance._adapters import reproduce
 from hmac_conformance._execute import Run
 from hmac_conformance._outcome import FAILING, Result, by_group
 
@@ -75,6 +76,7 @@ class Console:
                     self.write("    stderr (last lines):")
                     for line in r.stderr.strip().splitlines()[-8:]:
                         self.write(f"      {line}")
+                self.write(f"    reproduce: {reproduce(run.spec, r.vector_id, run.vector_paths)}")
             if len(shown) > 50:
                 self.write(f"\n... and {len(shown) - 50} more (see the JSON report, or select with -k)")
         for r in run.regressions[:50]:

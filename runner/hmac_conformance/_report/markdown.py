@@ -6,6 +6,7 @@ from pathlib import Path
 
 from hmac_conformance import _outputs as outputs
 from hmac_conformance import _paths as paths
+from hmac_conformance._adapters import reproduce
 from hmac_conformance._execute import Run
 from hmac_conformance._outcome import FAILING, by_group
 from hmac_conformance._report.console import not_tested
@@ -45,8 +46,12 @@ def render(runs: list[Run]) -> str:
         out += [f"- {_cell(problem)}" for problem in run.problems]
         bad = [r for r in run.results if r.status in FAILING]
         if bad:
-            out += ["", "| outcome | vector | message |", "|---|---|---|"]
-            out += [f"| {r.status} | `{r.vector_id}` | {_cell(r.message[:200])} |" for r in bad[:MAX_LISTED]]
+            out += ["", "| outcome | vector | message | reproduce |", "|---|---|---|---|"]
+            out += [
+                f"| {r.status} | `{r.vector_id}` | {_cell(r.message[:200])} | "
+                f"`{_cell(reproduce(run.spec, r.vector_id, run.vector_paths))}` |"
+                for r in bad[:MAX_LISTED]
+            ]
             if len(bad) > MAX_LISTED:
                 out.append(f"\n… and {len(bad) - MAX_LISTED} more in the JSON report.")
         out.append("")
