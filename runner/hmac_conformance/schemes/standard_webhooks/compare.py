@@ -1,5 +1,5 @@
-"""Judge a ``standard-webhooks`` output: a signature entry (byte for byte, and the signed content's first
-differing byte when returned), a signer's refusal (SW-10), a verifier's decision and reason."""
+"""Judge a ``standard-webhooks`` output: a signature entry (byte for byte, the signed content's first differing
+byte when returned, the diagnosis catalogue), a signer's refusal (SW-10), a verifier's decision and reason."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from hmac_conformance.schemes import Hints, Judgement, Span, Vector, decision, diff_bytes
+from hmac_conformance.schemes.standard_webhooks import diagnose
 
 #: What a verifier most likely got wrong when it accepts a request that must be rejected for this reason, and
 #: the rules the hint is about: it is shown only for a vector that cites one of them.
@@ -90,11 +91,16 @@ def sign(vector: Vector, output: Mapping[str, Any], strict_reasons: bool) -> Jud
         problems.append("signed content differs")
         details.append(diff_bytes(want["signed_content"], content, content_fields(vector)))
     if got["signature"] != want["signature"]:
-        problems.append("signature differs")
-        details.append(f"signature: expected {want['signature']!r}\n           got      {got['signature']!r}")
-        if content is None:
+        finding = diagnose.signature(vector, got["signature"])
+        problems.append(f"signature differs: {finding.summary}")
+        details.append(
+            f"signature: expected {want['signature']!r}\n           got      {got['signature']!r}"
+            f"\n           looks like: {diagnose.describe(got['signature'])}"
+        )
+        details.extend(finding.lines)
+        if content is None and not finding.entries:
             details.append("(return signed_content from sign to see the first differing byte of the signed content)")
-        elif content == want["signed_content"]:
+        elif content == want["signed_content"] and not finding.entries:
             details.append("the signed content is right: the key or the form of the entry is not (SW-7, SW-9)")
     if problems:
         return "fail", "; ".join(problems), "\n".join(details)
