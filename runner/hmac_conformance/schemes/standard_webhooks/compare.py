@@ -53,8 +53,8 @@ REFUSALS = {
 def content_fields(vector: Vector) -> list[Span]:
     """The parts of the expected signed content as (name, start, end) byte ranges (SW-8)."""
     spans, start = [], 0
-    parts = (("webhook-id", vector.input["msg_id"].encode("utf-8")), ("'.'", b"."),
-             ("webhook-timestamp", vector.input["timestamp"].encode("utf-8")), ("'.'", b"."))  # fmt: skip
+    parts = (("webhook-id", vector.input["msg_id"].encode("utf-8")), ("separator '.'", b"."),
+             ("webhook-timestamp", vector.input["timestamp"].encode("utf-8")), ("separator '.'", b"."))  # fmt: skip
     for name, value in parts:
         spans.append((name, start, start + len(value)))
         start += len(value)
