@@ -387,6 +387,17 @@ def test_the_reference_passes_every_vector_end_to_end(hc, tmp_path):
     assert {r["status"] for r in run["results"]} == {"pass"} and len(run["results"]) == len(OURS)
 
 
+def test_redaction_keeps_the_secret_text_out_of_the_report(hc, tmp_path):
+    """The secret is text: --redact-keys replaces it in the reported input, and no message repeats it."""
+    report, v = tmp_path / "r.json", vector("secret/url-safe-alphabet")
+    result = hc("run", "--impl=python:tests.impls.sw_mistakes:secret_not_decoded", "-k", v.id, "--redact-keys",
+                f"--report=json:{report}")  # fmt: skip
+    assert result.code == 1 and v.input["secret"] not in result.out
+    (failing,) = json.loads(report.read_text(encoding="utf-8"))["runs"][0]["results"]
+    assert failing["status"] == "fail" and failing["input"]["secret"] == "<redacted>"
+    assert v.input["secret"] not in report.read_text(encoding="utf-8")
+
+
 # -- diagnosis ---------------------------------------------------------------------------------------------------------
 
 #: one-bug signer (tests/impls/sw_mistakes.py) -> (a vector on which it is the only explanation, the entry named)

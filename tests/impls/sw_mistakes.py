@@ -60,13 +60,14 @@ class Signer:
 
     def sign(self, inp: Inputs) -> str:
         bug, secret, msg_id, ts, payload = self.bug, inp["secret"], inp["msg_id"], inp["timestamp"], inp["payload"]
-        key = _key(secret)
         if bug in ("secret_not_decoded", "secret_not_decoded_hex"):
             key = secret.removeprefix("whsec_").encode()
         elif bug == "secret_with_prefix":
             key = secret.encode()
         elif bug == "secret_prefix_decoded":
             key = base64.b64decode(secret)  # Python's default decoder skips the '_' and keeps 'whsec'
+        else:
+            key = _key(secret)
         if bug == "timestamp_milliseconds":
             ts = str(int(ts) * 1000)
         payload = PAYLOAD_BUGS[bug](payload) if bug in PAYLOAD_BUGS else payload
