@@ -9,6 +9,7 @@ import base64
 import copy
 import dataclasses
 import json
+import random
 import re
 import subprocess
 from collections import Counter
@@ -116,6 +117,82 @@ def test_export_carries_the_payload_and_the_signed_content_as_base64(hc, tmp_pat
         "signed_content": to_wire(v.expected["signed_content"]),
         "signature": v.expected["signature"],
     }
+
+
+_B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+_NOISE = _B64 + "=-_ .,\t\n!\u212a\uff11\u00e9"
+
+
+def _text(rng: random.Random, alphabet: str, lo: int, hi: int) -> str:
+    return "".join(rng.choice(alphabet) for _ in range(rng.randint(lo, hi)))
+
+
+def _secret(rng: random.Random) -> str:
+    text = base64.b64encode(rng.randbytes(rng.choice([0, 1, 16, 23, 24, 25, 32, 33, 40, 63, 64, 65]))).decode()
+    choice = rng.random()
+    if 0.55 <= choice < 0.7:
+        text = text.rstrip("=")
+    elif 0.7 <= choice < 0.8 and text:
+        pos = rng.randrange(len(text))
+        text = text[:pos] + rng.choice(_NOISE) + text[pos + 1 :]
+    elif 0.8 <= choice < 0.9:
+        text += rng.choice(["=", "==", "===", " ", "\n"])
+    elif choice >= 0.9:
+        text = _text(rng, _NOISE, 0, 90)
+    return rng.choice(["", "", "whsec_", "whsec_", "WHSEC_", "whsec_whsec_", "whsk_"]) + text
+
+
+def _timestamp(rng: random.Random, now: int) -> str:
+    base = str(now + rng.choice([0, -300, 300, -301, 301, rng.randint(-1000, 1000)]))
+    return rng.choice([base, "+" + base, "0" + base, base + ".0", " " + base, base + " ", "", "0", base * 2,
+                       base + "abc", "1" * rng.randint(1, 14), _text(rng, "0123456789+-.e _", 0, 14)])  # fmt: skip
+
+
+def _signature_list(rng: random.Random, good: str) -> str:
+    pieces = []
+    for _ in range(rng.randint(0, 4)):
+        kind = rng.random()
+        if kind < 0.3:
+            pieces.append(good)
+        elif kind < 0.5:
+            pieces.append("v1," + base64.b64encode(rng.randbytes(32)).decode())
+        elif kind < 0.6:
+            pieces.append(good.rstrip("="))
+        elif kind < 0.7:
+            pieces.append(rng.choice(["v2", "v1a", "V1", "v10", "", "v1"]) + "," + good[3:])
+        elif kind < 0.8:
+            pos = rng.randrange(3, len(good))
+            pieces.append(good[:pos] + rng.choice(_NOISE) + good[pos + 1 :])
+        else:
+            pieces.append(_text(rng, _NOISE, 0, 50))
+    return rng.choice([" ", "  ", "\t", ", "]).join(pieces) if rng.random() < 0.2 else " ".join(pieces)
+
+
+def test_reference_and_crosscheck_agree_beyond_the_vectors():
+    """Differential: random, mostly malformed secrets, ids, timestamps, signature lists and header lists."""
+    rng, now, disagreements = random.Random(20240612), 1_700_000_000, []
+    for _ in range(3000):
+        msg_id = rng.choice(["msg_1", "", " msg", "msg\r\n", "m.s.g", "msg_\u00e9", _text(rng, _NOISE, 0, 8)])
+        payload, ts = rng.randbytes(rng.randint(0, 40)), _timestamp(rng, now)
+        case = {"secret": _secret(rng), "msg_id": msg_id, "timestamp": ts, "payload": payload}
+        if reference.run_case("sign", dict(case)) != crosscheck.run_case("sign", dict(case)):
+            disagreements.append(case)
+        if reference.decode_secret(case["secret"]) is None:
+            continue  # a verifier refuses such a configuration: verify vectors carry well-formed secrets
+        good_ts = str(now + rng.randint(-400, 400))
+        good = reference.sign(secret=case["secret"], msg_id="msg_1", timestamp=good_ts, payload=payload)["signature"]
+        headers = []
+        fields = (("webhook-id", "msg_1"), ("webhook-timestamp", good_ts if rng.random() < 0.6 else ts),
+                  ("webhook-signature", _signature_list(rng, good)))  # fmt: skip
+        for name, value in fields:
+            for _ in range(rng.choice([0] + [1] * 30 + [2])):
+                spelled = rng.choice([name] * 6 + [name.upper(), name.title(), name.replace("k", "\u212a"), name + " "])
+                headers.append([spelled, value if rng.random() < 0.97 else ""])
+        rng.shuffle(headers)
+        verify = {"secret": case["secret"], "headers": headers, "payload": payload, "now": now, "tolerance": 300}
+        if reference.run_case("verify", copy.deepcopy(verify)) != crosscheck.run_case("verify", copy.deepcopy(verify)):
+            disagreements.append(verify)
+    assert disagreements == []
 
 
 # -- lint --------------------------------------------------------------------------------------------------------------
