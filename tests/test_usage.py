@@ -57,6 +57,17 @@ CASES: list[tuple[str, list[str], str]] = [
     ("export-out-missing-folder", ["export", "--out", "{tmp}/no/such/x.json"], "--out {tmp}/no/such/x.json: folder"),
     ("export-out-directory", ["export", "--out", "{dir}"], "is a directory"),
     ("export-out-no-value", ["export", "--out"], "argument --out: expected one argument"),
+    ("export-split-missing", ["export", "--split", "{tmp}/none"], "--split {tmp}/none: not a directory"),
+    ("export-split-and-out", ["export", "--split", "{dir}", "--out", "{tmp}/x.json"], "not allowed with argument"),
+    ("export-selects-nothing", ["export", "-k", "nothing/*"], "no vector matches the selection"),
+    # list and case
+    ("list-format", ["list", "--format", "xml"], "argument --format: invalid choice: 'xml'"),
+    ("list-selects-nothing", ["list", "--tag", "no-such-tag"], "no vector matches the selection"),
+    ("case-no-id", ["case"], "the following arguments are required: id"),
+    ("case-unknown-id", ["case", "hmac/no/such/id"], "case: no vector has the id 'hmac/no/such/id'"),
+    ("case-vectors-missing", ["case", "x", "--vectors", "{tmp}/none"], "none"),
+    ("case-expected-value", ["case", "x", "--expected=1"], "argument --expected: ignored explicit argument"),
+    ("case-persistent-value", ["case", "x", "--persistent=1"], "argument --persistent: ignored explicit argument"),
     # run --impl
     ("impl-missing", ["run"], "the following arguments are required: --impl"),
     ("impl-unknown-kind", ["run", "--impl=docker:x"], "unknown kind 'docker'"),

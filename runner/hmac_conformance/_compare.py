@@ -28,7 +28,7 @@ def judge(vector: Vector, response: Response, strict_reasons: bool = False) -> R
     if response.kind != "output":  # error, skip or unsupported
         return Result(status=response.kind, message=response.message, **common)  # type: ignore[arg-type]
     operation = schemes.operation(vector.scheme, vector.operation)
-    bad = shape_problem(response.output, operation.shapes)
+    bad = shape_problem(response.output, operation.shapes) or _not_bytes(response.output, operation.byte_outputs)
     if bad:
         return Result(status="error", message=f"invalid output: {bad}", **common)  # type: ignore[arg-type]
     assert response.output is not None
@@ -36,3 +36,9 @@ def judge(vector: Vector, response: Response, strict_reasons: bool = False) -> R
     if status == "pass":
         common["input"] = None  # reported only for results that did not pass
     return Result(status=status, message=message, diagnostic=diagnostic, got=response.output, **common)  # type: ignore[arg-type]
+
+
+def _not_bytes(output: dict[str, object] | None, fields: tuple[str, ...]) -> str | None:
+    """A byte-string output field, when present, must be bytes (the wire decodes it from Base64)."""
+    wrong = [name for name in fields if output is not None and name in output and not isinstance(output[name], bytes)]
+    return f"output field {wrong[0]!r} is not bytes" if wrong else None

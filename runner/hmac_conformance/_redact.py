@@ -24,8 +24,10 @@ MARK = "<redacted>"
 
 
 def secrets_of(vector: Vector) -> list[bytes]:
+    """The key material of a vector, as bytes (a secret given as text is scrubbed as its UTF-8 bytes' forms)."""
     paths = schemes.operation(vector.scheme, vector.operation).secrets
-    return [value for path in paths for _, value in expand(path, vector.input) if isinstance(value, bytes)]
+    values = [value for path in paths for _, value in expand(path, vector.input)]
+    return [v.encode("utf-8") if isinstance(v, str) else v for v in values if isinstance(v, bytes | str)]
 
 
 def redacted_input(vector: Vector) -> dict[str, Any]:
