@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import nox
@@ -76,6 +77,51 @@ def tests(session: nox.Session) -> None:
     _install(session, "[test]")
     REPORTS.mkdir(exist_ok=True)
     session.run("pytest", f"--junitxml={REPORTS / 'pytest.junit.xml'}", *session.posargs)
+
+
+#: The Python versions the package supports besides the default one (3.11, which runs everything).
+OTHER_PYTHONS = ["3.10", "3.12", "3.13"]
+#: What the other versions run: every test module but those that build and run the example programs, start
+#: real misbehaving processes, drive a browser or build a wheel. Those exercise the examples' toolchains and
+#: the machine more than the interpreter, and would triple CI's time (docs: README, "Python versions").
+COMPAT_SKIP = [
+    "tests/test_examples.py",
+    "tests/test_faults.py",
+    "tests/test_matrix.py",
+    "tests/test_export_loaders.py",
+    "tests/test_thirdparty.py",
+    "tests/test_pytest_plugin.py",
+    "tests/test_action.py",
+]
+
+
+def _pyenv_pythons() -> None:
+    """Where pyenv manages the Pythons (as on these machines), its shims answer only for the selected versions,
+    and its `exec` pins PYENV_VERSION to one: add every other installed version after the selected ones, so that
+    nox finds python3.10 … python3.13."""
+    pyenv = shutil.which("pyenv")
+    if pyenv is None:
+        return
+
+    def listed(*args: str) -> list[str]:
+        done = subprocess.run([pyenv, *args], capture_output=True, text=True, check=False)  # noqa: S603 - fixed argv
+        return done.stdout.replace(":", " ").split() if done.returncode == 0 else []
+
+    installed = [v for v in listed("versions", "--bare") if v.count(".") == 2]
+    selected = listed("version-name")  # PYENV_VERSION if set, else .python-version or the global choice
+    if selected or installed:
+        os.environ["PYENV_VERSION"] = ":".join(selected + [v for v in installed if v not in selected])
+
+
+_pyenv_pythons()
+
+
+@nox.session(python=OTHER_PYTHONS)
+def compat(session: nox.Session) -> None:
+    """The test suite on the other supported Python versions (all but the toolchain-heavy modules)."""
+    _install(session, "[test]")
+    ignore = [f"--ignore={path}" for path in COMPAT_SKIP]
+    session.run("pytest", "-q", "-p", "no:cacheprovider", *ignore, *session.posargs)
 
 
 @nox.session

@@ -1,3 +1,3 @@
 """The package version (the pyproject reads it from here: one definition)."""
 
-__version__ = "1.0.0"
+__version__ = "1.2.0"
