@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from hmac_conformance import __version__
 from hmac_conformance import _paths as paths
 from tests.conftest import ROOT, py_impl, require_tool
 
@@ -36,7 +37,7 @@ def test_html_is_self_contained_and_complete(matrix):
     html, _, _ = matrix
     text = html.read_text(encoding="utf-8")
     assert "http://" not in text.replace("http://www.w3.org", "") and "https://" not in text and "<link" not in text
-    assert "hmac-conformance-reference 1.0.0" in text and "buggy-seconds 0" in text
+    assert f"hmac-conformance-reference {__version__}" in text and "buggy-seconds 0" in text
     assert f"Suite version {paths.suite_version()}" in text
     assert "firstvision/verify/timestamp/seconds" in text
 
@@ -60,7 +61,7 @@ def test_renders_in_headless_chromium_and_failing_cell_leads_to_its_ids(matrix, 
     html, _, anchor = matrix
     dom = _chromium("--dump-dom", f"{html.as_uri()}#{anchor}").stdout
     assert '<table id="matrix">' in dom
-    assert "hmac-conformance-reference 1.0.0" in dom and "buggy-seconds 0" in dom
+    assert f"hmac-conformance-reference {__version__}" in dom and "buggy-seconds 0" in dom
     # The linked cell's details element is opened by the page's script and lists the failing ids.
     details = re.search(rf'<details id="{anchor}" open="">(.*?)</details>', dom, re.S)
     assert details, "the failing cell's list did not open"
