@@ -96,6 +96,7 @@ CASES: list[tuple[str, list[str], str]] = [
     ("suite-version-future", [*R, "--suite-version", "99.0.0"], "suite version 99.0.0 is not released"),
     ("suite-version-too-old", [*R, "--suite-version", "0.9.0"], "no vector matches the selection"),
     ("strict-reasons-value", [*R, "--strict-reasons=1"], "argument --strict-reasons: ignored explicit argument"),
+    ("include-superseded-value", [*R, "--include-superseded=1"], "argument --include-superseded: ignored explicit argument"),
     ("require-bad", [*R, "--require=hmac/encrypt"], "argument --require: scheme hmac has no operation 'encrypt'"),
     ("require-unmatched", [*R, "--require=hmac/mac:md5", "--scheme=firstvision"], "matches no selected vector"),
     # run: expected failures, baseline, outputs

@@ -108,6 +108,7 @@ def cases(
     patterns: Sequence[str] = (),
     exclude: Sequence[str] = (),
     suite_version: str | None = None,
+    include_superseded: bool = False,
     paths: Iterable[Path | str] | None = None,
 ) -> tuple[Case, ...]:
     """The suite's vectors as test cases, for ``pytest.mark.parametrize("case", cases(...), ids=str)``."""
@@ -118,6 +119,7 @@ def cases(
         tags=tags,
         suite_version=suite_version,
         excludes=exclude,
+        include_superseded=include_superseded,
     )
     return tuple(Case(v) for v in select(load_vectors(paths), selection))
 

@@ -148,14 +148,24 @@ def _add_selection(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--suite-version", type=_suite_version, help="only vectors added in this suite version or earlier"
     )
+    parser.add_argument(
+        "--include-superseded",
+        action="store_true",
+        help="also vectors that a newer one supersedes (errata: wrong as released, left out by default)",
+    )
 
 
 def _selected(args: argparse.Namespace, paths_given: Sequence[Path] | None = None) -> list[Vector]:
-    selection = Selection(args.patterns, args.scheme, args.operation, args.tag, args.suite_version, args.exclude)
-    vectors = list(select(_load_or_fail(paths_given or args.vectors), selection))
+    selection = Selection(
+        args.patterns, args.scheme, args.operation, args.tag, args.suite_version, args.exclude, args.include_superseded
+    )
+    loaded = _load_or_fail(paths_given or args.vectors)
+    vectors = list(select(loaded, selection))
     if not vectors:
+        superseded = select(loaded, replace(selection, include_superseded=True))
+        why = " (it matches only superseded vectors: add --include-superseded)" if superseded else ""
         raise UsageError(
-            "no vector matches the selection (-k, --exclude, --scheme, --operation, --tag, --suite-version)"
+            f"no vector matches the selection (-k, --exclude, --scheme, --operation, --tag, --suite-version){why}"
         )
     return vectors
 
@@ -308,7 +318,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     vectors = _selected(args)
     if args.format == "json":
         items = [{"id": v.id, "scheme": v.scheme, "operation": v.operation, "tags": list(v.tags), "since": v.since,
-                  "description": v.description} for v in vectors]  # fmt: skip
+                  "description": v.description, **({"superseded_by": v.superseded_by} if v.superseded_by else {})}
+                 for v in vectors]  # fmt: skip
         sys.stdout.write(json.dumps(items, indent=1, ensure_ascii=False) + "\n")
     else:
         sys.stdout.write("".join(f"{v.id}\n" for v in vectors))

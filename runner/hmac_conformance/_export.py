@@ -35,6 +35,7 @@ def document(vectors: Sequence[Vector]) -> dict[str, Any]:
                 "source": v.source,
                 "input": to_wire(v.input),
                 "expected": to_wire(v.expected),
+                **({"superseded_by": v.superseded_by} if v.superseded_by else {}),
             }
             for v in vectors
         ],

@@ -114,6 +114,7 @@ def _build(doc: yamlsafe.Document, index: int, raw: dict[str, Any], problems: li
         expected=data["expected"],
         path=doc.path,
         line=doc.line_of(("vectors", index)),
+        superseded_by=raw.get("superseded_by"),
     )
 
 

@@ -105,6 +105,9 @@ class Vector:
     expected: dict[str, Any]
     path: Path = field(compare=False)
     line: int | None = field(compare=False, default=None)
+    #: Errata: the id of the vector that replaces this one. A superseded vector stays, as released, and is left
+    #: out of runs unless asked for (docs/releasing.md).
+    superseded_by: str | None = None
 
     @property
     def where(self) -> str:

@@ -1,4 +1,5 @@
-"""Choose which vectors run: id globs (to include and to exclude), scheme, operation, tag and suite version."""
+"""Choose which vectors run: id globs (to include and to exclude), scheme, operation, tag and suite version;
+superseded vectors (errata) only when asked for."""
 
 from __future__ import annotations
 
@@ -18,8 +19,12 @@ class Selection:
     suite_version: str | None = None
     #: Id globs to leave out, applied after everything else selected a vector.
     excludes: Sequence[str] = ()
+    #: Keep vectors that a newer one supersedes (wrong as released, kept for the record).
+    include_superseded: bool = False
 
     def __call__(self, vector: Vector) -> bool:
+        if vector.superseded_by is not None and not self.include_superseded:
+            return False
         if self.patterns and not any(fnmatch.fnmatchcase(vector.id, p) for p in self.patterns):
             return False
         if any(fnmatch.fnmatchcase(vector.id, p) for p in self.excludes):

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from hmac_conformance import _paths as paths
+from hmac_conformance import _released as released
 from hmac_conformance import schemes
 from hmac_conformance._load import LoadResult, load
 from hmac_conformance._model import Problem, Vector, version_key
@@ -36,6 +37,7 @@ def lint(result: LoadResult, suite_version: str | None = None) -> list[Problem]:
     rules = known_rules()
     version = suite_version or paths.suite_version()
     first_seen: dict[str, Vector] = {}
+    by_id = {v.id: v for v in result.vectors}
     for v in result.vectors:
 
         def problem(message: str, v: Vector = v) -> None:
@@ -58,6 +60,8 @@ def lint(result: LoadResult, suite_version: str | None = None) -> list[Problem]:
             problem(f"since {v.since!r} must be a version such as '1.0.0'")
         elif version_key(v.since) > version_key(version):
             problem(f"since {v.since} is later than the suite version {version}")
+        if v.superseded_by is not None:
+            _check_superseded(v, by_id.get(v.superseded_by), problem)
         try:
             for message in schemes.operation(v.scheme, v.operation).check(v):
                 problem(message)
@@ -66,9 +70,35 @@ def lint(result: LoadResult, suite_version: str | None = None) -> list[Problem]:
     return problems
 
 
+def _check_superseded(v: Vector, replacement: Vector | None, problem: Callable[[str], None]) -> None:
+    """Errata: the replacement is a vector of the same operation, newer, and itself current."""
+    if replacement is None:
+        problem(f"superseded_by {v.superseded_by}, which no loaded vector file holds")
+    elif (replacement.scheme, replacement.operation) != (v.scheme, v.operation):
+        problem(
+            f"superseded_by {replacement.id}, a {replacement.scheme}/{replacement.operation} vector: not the same test"
+        )
+    elif replacement.superseded_by is not None:
+        problem(f"superseded_by {replacement.id}, which is superseded itself: point at {replacement.superseded_by}")
+    elif version_key(replacement.since) <= version_key(v.since):
+        problem(f"superseded_by {replacement.id} (since {replacement.since}), which is not newer than this vector")
+
+
+def _release_problems(result: LoadResult, targets: list[Path] | None) -> list[Problem]:
+    """The suite's own vectors against the manifest of released ones; missing ones only when all were loaded."""
+    suite = paths.VECTORS.resolve()
+    manifest, problems = released.read_manifest(released.manifest_path(paths.VECTORS))
+    inside = {path: Path(path).resolve().is_relative_to(suite) for path in {v.path for v in result.vectors}}
+    ours = [v for v in result.vectors if inside[v.path]]
+    whole = targets is None or {t.resolve() for t in targets} == {suite}
+    return problems + released.check(ours, manifest, complete=whole and not result.problems)
+
+
 def validate(targets: Iterable[Path] | None = None) -> tuple[LoadResult, list[Problem]]:
-    """Load, schema-check and lint; return the vectors and every problem, sorted by file and line."""
+    """Load, schema-check and lint, and hold the released vectors to the manifest; return the vectors and every
+    problem, sorted by file and line."""
+    targets = list(targets) if targets is not None else None
     result = load(targets)
-    problems = result.problems + lint(result)
+    problems = result.problems + lint(result) + _release_problems(result, targets)
     problems.sort(key=lambda p: (str(p.path), p.line or 0))
     return result, problems

@@ -55,6 +55,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--hmac-strict-reasons", dest="hmac_strict_reasons", action="store_true", default=None,
                     help="a rejection for another reason than the spec's is a failure")  # fmt: skip
     parser.addini("hmac_strict_reasons", "a rejection for another reason is a failure", type="bool", default=False)
+    group.addoption("--hmac-include-superseded", dest="hmac_include_superseded", action="store_true", default=None,
+                    help="also vectors that a newer one supersedes (errata)")  # fmt: skip
+    parser.addini("hmac_include_superseded", "also superseded vectors", type="bool", default=False)
 
 
 def _option(config: pytest.Config, name: str) -> Any:
@@ -87,6 +90,7 @@ class Conformance:
                 tags=_option(config, "hmac_tag") or [],
                 suite_version=_option(config, "hmac_suite_version") or None,
                 excludes=_option(config, "hmac_exclude") or [],
+                include_superseded=bool(_option(config, "hmac_include_superseded")),
             )
             self.vectors = select(load_vectors(paths or None), selection)
             xfail_file = _option(config, "hmac_xfail")
