@@ -18,10 +18,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NoReturn
 
+from hmac_conformance import _authoring as authoring
 from hmac_conformance import _export as export
 from hmac_conformance import _outputs as outputs
 from hmac_conformance import _paths as paths
 from hmac_conformance import _protocol as protocol
+from hmac_conformance import _release as releasing
 from hmac_conformance import schemes
 from hmac_conformance._adapters import implementation
 from hmac_conformance._adapters.base import Adapter
@@ -255,6 +257,18 @@ def _parser() -> Parser:
     m.add_argument("reports", nargs="+", type=Path, metavar="REPORT.json")
     m.add_argument("--html", type=Path, help="write a self-contained HTML page")
     m.add_argument("--markdown", type=Path, help="write the same matrix as Markdown")
+
+    vec = sub.add_parser("vectors", help="author vectors: a skeleton in the right file, expected values filled in")
+    authoring_commands = vec.add_subparsers(dest="vectors_command", required=True, parser_class=Parser)
+    vn = authoring_commands.add_parser("new", help="append a vector skeleton, its input copied from a near vector")
+    vn.add_argument("kind", metavar="SCHEME/OPERATION", help="e.g. firstvision/verify")
+    vn.add_argument("--id", required=True, dest="vector_id", metavar="ID", help="the new vector's id")
+    vn.add_argument("--file", type=Path, help="the file to append to (default: the one its id fits best)")
+    vf = authoring_commands.add_parser("fill", help="compute missing expected values, confirmed independently")
+    vf.add_argument("paths", nargs="*", type=Path, help="files or folders (default: the suite's vectors/)")
+
+    rel = sub.add_parser("release", help="freeze the vectors as suite version X.Y.Z (in a clean checkout)")
+    rel.add_argument("version", metavar="X.Y.Z", help="the version to release")
     return p
 
 
@@ -439,6 +453,45 @@ def cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_vectors(args: argparse.Namespace) -> int:
+    if args.vectors_command == "new":
+        if args.file is not None:
+            outputs.check_writable(f"--file {args.file}", args.file)
+        made = authoring.new(args.kind, args.vector_id, args.file, lambda: _load_or_fail(None))
+        copied = f", its input copied from {made.template}" if made.template else ""
+        print(
+            f"{made.path}:{made.line}: {args.vector_id} added{copied}. Edit its input, description, rules and tags, "
+            f"then: hmac-conformance vectors fill {made.path}"
+        )
+        return EXIT_OK
+    outcomes = authoring.fill(args.paths or None)
+    sys.stdout.write(authoring.fill_report(outcomes))
+    failed = [o for o in outcomes if o.problems]
+    print(f"{len(outcomes) - len(failed)} expected value(s) written, {len(failed)} not", file=sys.stderr)
+    return EXIT_FAIL if failed else EXIT_OK
+
+
+def cmd_release(args: argparse.Namespace) -> int:
+    root = paths.DATA_ROOT
+    releasing.preflight(args.version, root)
+    result, problems = validate()
+    try:
+        release = releasing.prepare(args.version, root, result.vectors, problems)
+    except releasing.ReleaseRefused as refused:
+        for problem in refused.problems:
+            print(problem, file=sys.stderr)
+        print(f"release {args.version}: {len(refused.problems)} problem(s); nothing written", file=sys.stderr)
+        return EXIT_FAIL
+    release.write()
+    print(
+        f"Suite {release.version}: {len(release.added)} vectors added to vectors/MANIFEST, "
+        f"{len(release.superseded)} superseded; vectors/VERSION, the package version and vectors/CHANGELOG.md "
+        f"updated. Review the CHANGELOG section, then commit and tag:\n"
+        f"  git commit -am 'Suite {release.version}' && git tag -a v{release.version} -m 'Suite {release.version}'"
+    )
+    return EXIT_OK
+
+
 COMMANDS = {
     "validate": cmd_validate,
     "export": cmd_export,
@@ -446,6 +499,8 @@ COMMANDS = {
     "case": cmd_case,
     "run": cmd_run,
     "report": cmd_report,
+    "vectors": cmd_vectors,
+    "release": cmd_release,
 }
 
 

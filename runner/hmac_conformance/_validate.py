@@ -49,6 +49,8 @@ def lint(result: LoadResult, suite_version: str | None = None) -> list[Problem]:
             other = first_seen[v.id]
             problem(f"duplicate id (first used at {other.where})")
         first_seen.setdefault(v.id, v)
+        if v.description.startswith("TODO"):
+            problem("description is still the skeleton's TODO: say which bug this vector catches")
         for tag in v.tags:
             if not TAG_FORMAT.fullmatch(tag):
                 problem(f"tag {tag!r} must be lowercase letters, digits and '-'")
