@@ -16,6 +16,11 @@
 // "hello" gets the hello response, "case" gets one "result", "stop" or end of input ends the program
 // with status 0. In one-shot mode the runner sends a single case and closes stdin, so the same loop
 // answers it and exits. Only protocol messages go to stdout; diagnostics go to stderr.
+//
+// The file has two parts. The first is what an SDK would export: macTag, verifyMAC, sign and verify take
+// and return plain Go values (bytes, strings, a decision). The second is the adapter protocol, which
+// decodes a case's input, calls them and encodes the result. conformance_test.go runs exported vectors
+// against the first part directly, as table-driven subtests (go test; see README.md).
 package main
 
 import (
@@ -86,51 +91,19 @@ func computeMAC(algorithm string, key, message []byte) ([]byte, error) {
 // The hmac scheme: mac and mac-verify
 // ---------------------------------------------------------------------------------------------------
 
-type macInput struct {
-	Algorithm string `json:"algorithm"`
-	Key       string `json:"key"`     // Base64
-	Message   string `json:"message"` // Base64
-	Tag       string `json:"tag"`     // Base64, mac-verify only
-	TagLength int    `json:"tag_length"`
-}
-
-// truncatedMAC computes the MAC and keeps its leftmost tag_length bytes (MAC-4).
-func truncatedMAC(in macInput) ([]byte, error) {
-	key, err := decodeInputBase64("key", in.Key)
+// macTag computes the MAC and keeps its leftmost tagLength bytes (MAC-4).
+func macTag(algorithm string, key, message []byte, tagLength int) ([]byte, error) {
+	full, err := computeMAC(algorithm, key, message)
 	if err != nil {
 		return nil, err
 	}
-	message, err := decodeInputBase64("message", in.Message)
-	if err != nil {
-		return nil, err
+	if tagLength < 1 || tagLength > len(full) {
+		return nil, fmt.Errorf("tag_length %d is outside 1..%d for %s", tagLength, len(full), algorithm)
 	}
-	full, err := computeMAC(in.Algorithm, key, message)
-	if err != nil {
-		return nil, err
-	}
-	if in.TagLength < 1 || in.TagLength > len(full) {
-		return nil, fmt.Errorf("tag_length %d is outside 1..%d for %s", in.TagLength, len(full), in.Algorithm)
-	}
-	return full[:in.TagLength], nil
+	return full[:tagLength], nil
 }
 
-type macOutput struct {
-	Tag string `json:"tag"`
-}
-
-func hmacMAC(raw json.RawMessage) (any, error) {
-	var in macInput
-	if err := json.Unmarshal(raw, &in); err != nil {
-		return nil, err
-	}
-	tag, err := truncatedMAC(in)
-	if err != nil {
-		return nil, err
-	}
-	return macOutput{Tag: base64.StdEncoding.EncodeToString(tag)}, nil
-}
-
-// decision is the output of mac-verify and verify: Reason is set only when Valid is false.
+// decision is the outcome of verifyMAC and verify: Reason is set only when Valid is false.
 type decision struct {
 	Valid  bool   `json:"valid"`
 	Reason string `json:"reason,omitempty"`
@@ -138,18 +111,11 @@ type decision struct {
 
 func reject(reason string) decision { return decision{Valid: false, Reason: reason} }
 
-func hmacMACVerify(raw json.RawMessage) (any, error) {
-	var in macInput
-	if err := json.Unmarshal(raw, &in); err != nil {
-		return nil, err
-	}
-	received, err := decodeInputBase64("tag", in.Tag)
+// verifyMAC checks a received tag for a verifier configured with algorithm and tagLength (MAC-5, MAC-6).
+func verifyMAC(algorithm string, key, message, received []byte, tagLength int) (decision, error) {
+	expected, err := macTag(algorithm, key, message, tagLength)
 	if err != nil {
-		return nil, err
-	}
-	expected, err := truncatedMAC(in)
-	if err != nil {
-		return nil, err
+		return decision{}, err
 	}
 	// MAC-5: the length is the verifier's configuration; check it before any comparison.
 	if len(received) != len(expected) {
@@ -166,29 +132,21 @@ func hmacMACVerify(raw json.RawMessage) (any, error) {
 // The firstvision scheme: sign
 // ---------------------------------------------------------------------------------------------------
 
-type signInput struct {
-	Algorithm         string `json:"algorithm"`
-	Secret            string `json:"secret"` // Base64
-	APIKey            string `json:"api_key"`
-	ClientRequestID   string `json:"client_request_id"`
-	Timestamp         string `json:"timestamp"`
-	Method            string `json:"method"` // not signed (FV-8)
-	Path              string `json:"path"`   // not signed (FV-8)
-	Body              string `json:"body"`   // Base64
-	SignatureEncoding string `json:"signature_encoding"`
+// signedRequest is what the signer produces: the Authorization value, the bytes it signed (FV-8) and the
+// header fields to send (FV-1).
+type signedRequest struct {
+	Signature    string
+	StringToSign []byte
+	Headers      map[string]string
 }
 
-type signOutput struct {
-	Signature    string            `json:"signature"`
-	StringToSign string            `json:"string_to_sign"` // Base64
-	Headers      map[string]string `json:"headers"`
+// refusal is the error sign returns for inputs no conforming verifier would accept (FV-17). Reason is the
+// reason code a verifier would give for them; refusing is the conforming behaviour, not a failure.
+type refusal struct {
+	Reason string
 }
 
-// refusedOutput is the answer of a signer that refuses its inputs (FV-17): the reason code a verifier would
-// give for them. It is an output, not an error: refusing is the conforming behaviour.
-type refusedOutput struct {
-	Refused string `json:"refused"`
-}
+func (r *refusal) Error() string { return "refusing to sign: " + r.Reason }
 
 // stringToSign is Api-Key ‖ Client-Request-Id ‖ Timestamp ‖ body, with no separator (FV-8).
 func stringToSign(apiKey, clientRequestID, timestamp string, body []byte) []byte {
@@ -199,86 +157,76 @@ func stringToSign(apiKey, clientRequestID, timestamp string, body []byte) []byte
 	return append(s, body...)
 }
 
-func firstVisionSign(raw json.RawMessage) (any, error) {
-	var in signInput
-	if err := json.Unmarshal(raw, &in); err != nil {
-		return nil, err
-	}
-	if !slices.Contains(firstVisionAlgorithms, in.Algorithm) {
-		return nil, fmt.Errorf("algorithm %q is not allowed for FirstVision (FV-9)", in.Algorithm)
-	}
-	secret, err := decodeInputBase64("secret", in.Secret)
-	if err != nil {
-		return nil, err
-	}
-	body, err := decodeInputBase64("body", in.Body)
-	if err != nil {
-		return nil, err
+// sign signs a request (FV-8..FV-10). legacyHexBase64 selects the legacy encoding of FV-12, which a signer
+// produces only when explicitly configured to. The method and path are not signed (FV-8), so they are not
+// parameters. A value that breaks FV-5..7 is refused with a *refusal error (FV-17).
+func sign(algorithm string, secret []byte, apiKey, clientRequestID, timestamp string, body []byte,
+	legacyHexBase64 bool) (signedRequest, error) {
+	if !slices.Contains(firstVisionAlgorithms, algorithm) {
+		return signedRequest{}, fmt.Errorf("algorithm %q is not allowed for FirstVision (FV-9)", algorithm)
 	}
 	// FV-17: the values are signed exactly as given, never trimmed (FV-3 is for received header lines); a
 	// value that breaks FV-5..7 is refused, because no conforming verifier would accept the request.
-	if reason := fieldProblem(in.APIKey, in.ClientRequestID, in.Timestamp); reason != "" {
-		return refusedOutput{Refused: reason}, nil
+	if reason := fieldProblem(apiKey, clientRequestID, timestamp); reason != "" {
+		return signedRequest{}, &refusal{Reason: reason}
 	}
 
 	// FV-8: sign the body bytes exactly as they will be sent. FV-9: the secret's bytes are the key.
-	sts := stringToSign(in.APIKey, in.ClientRequestID, in.Timestamp, body)
-	mac, err := computeMAC(in.Algorithm, secret, sts)
+	sts := stringToSign(apiKey, clientRequestID, timestamp, body)
+	mac, err := computeMAC(algorithm, secret, sts)
 	if err != nil {
-		return nil, err
+		return signedRequest{}, err
 	}
 
 	var signature string
-	switch in.SignatureEncoding {
-	case "base64": // FV-10: canonical, Base64 of the raw MAC bytes
-		signature = base64.StdEncoding.EncodeToString(mac)
-	case "legacy-hex-base64": // FV-12: only when explicitly configured, Base64 of the lowercase hex text
+	if legacyHexBase64 { // FV-12: only when explicitly configured, Base64 of the lowercase hex text
 		signature = base64.StdEncoding.EncodeToString([]byte(hex.EncodeToString(mac)))
-	default:
-		return nil, fmt.Errorf("unknown signature_encoding %q", in.SignatureEncoding)
+	} else { // FV-10: canonical, Base64 of the raw MAC bytes
+		signature = base64.StdEncoding.EncodeToString(mac)
 	}
 
 	// FV-1: the signed headers; Content-Type accompanies a body but is not signed.
 	headers := map[string]string{
-		"Api-Key":           in.APIKey,
-		"Client-Request-Id": in.ClientRequestID,
-		"Timestamp":         in.Timestamp,
+		"Api-Key":           apiKey,
+		"Client-Request-Id": clientRequestID,
+		"Timestamp":         timestamp,
 		"Auth-Token-Type":   "HMAC",
 		"Authorization":     signature,
 	}
 	if len(body) > 0 {
 		headers["Content-Type"] = "application/json"
 	}
-	return signOutput{
-		Signature:    signature,
-		StringToSign: base64.StdEncoding.EncodeToString(sts),
-		Headers:      headers,
-	}, nil
+	return signedRequest{Signature: signature, StringToSign: sts, Headers: headers}, nil
 }
 
 // ---------------------------------------------------------------------------------------------------
 // The firstvision scheme: verify
 // ---------------------------------------------------------------------------------------------------
 
-// verifierKey is one application the verifier knows: its Api-Key, secret and MAC algorithm (FV-9).
-type verifierKey struct {
-	APIKey    string `json:"api_key"`
-	Secret    string `json:"secret"` // Base64
-	Algorithm string `json:"algorithm"`
+// appKey is one application the verifier knows: its Api-Key, secret and MAC algorithm (FV-9).
+type appKey struct {
+	APIKey    string
+	Secret    []byte
+	Algorithm string
 }
 
-type verifyInput struct {
-	Request struct {
-		Method  string     `json:"method"`
-		Path    string     `json:"path"`
-		Headers [][]string `json:"headers"` // [name, value] pairs in wire order
-		Body    string     `json:"body"`    // Base64
-	} `json:"request"`
-	Keys            []verifierKey `json:"keys"`
-	NowMS           int64         `json:"now_ms"`
-	WindowMS        int64         `json:"window_ms"`
-	SeenRequestIDs  []string      `json:"seen_request_ids"`
-	LegacyHexBase64 bool          `json:"legacy_hex_base64"`
+// receivedRequest is a request as received: header fields as [name, value] pairs in wire order (repeats
+// kept), and the body bytes. The method and path are not signed (FV-8).
+type receivedRequest struct {
+	Method  string
+	Path    string
+	Headers [][2]string
+	Body    []byte
+}
+
+// verifier is the verifier's configuration and state: its keys, its clock and window (FV-14), the replay
+// cache (FV-15) and whether the legacy encoding of FV-12 is accepted.
+type verifier struct {
+	Keys            []appKey
+	NowMS           int64
+	WindowMS        int64
+	SeenRequestIDs  []string
+	LegacyHexBase64 bool
 }
 
 // signedHeaders are the FV-1 fields, in the order FV-16 step 1 reports them missing.
@@ -322,23 +270,12 @@ func asciiLower(s string) string {
 // strings.TrimSpace, which also removes VT, FF, CR, U+00A0 and U+3000.
 func trimValue(s string) string { return strings.Trim(s, " \t") }
 
-func firstVisionVerify(raw json.RawMessage) (any, error) {
-	var in verifyInput
-	if err := json.Unmarshal(raw, &in); err != nil {
-		return nil, err
-	}
-	body, err := decodeInputBase64("request.body", in.Request.Body)
-	if err != nil {
-		return nil, err
-	}
-
+// verify checks a received request, in the order of FV-16, stopping at the first failure.
+func verify(v verifier, req receivedRequest) (decision, error) {
 	// Collect every occurrence of each FV-1 field, matching names case-insensitively (FV-2) and
 	// trimming values (FV-3). Other headers are ignored.
 	fields := map[string][]string{}
-	for _, pair := range in.Request.Headers {
-		if len(pair) != 2 {
-			return nil, fmt.Errorf("a header must be a [name, value] pair, got %d items", len(pair))
-		}
+	for _, pair := range req.Headers {
 		for _, field := range signedHeaders {
 			if asciiLower(pair[0]) == asciiLower(field) {
 				fields[field] = append(fields[field], trimValue(pair[1]))
@@ -375,37 +312,33 @@ func firstVisionVerify(raw json.RawMessage) (any, error) {
 	// At most 16 digits: always fits in an int64. Parse only after the syntax check (FV-7).
 	ts, err := strconv.ParseInt(timestamp, 10, 64)
 	if err != nil {
-		return nil, err
+		return decision{}, err
 	}
 
 	// Steps 7-8: the time window, edges inclusive (FV-14).
-	if in.NowMS-ts > in.WindowMS {
+	if v.NowMS-ts > v.WindowMS {
 		return reject("stale"), nil
 	}
-	if ts-in.NowMS > in.WindowMS {
+	if ts-v.NowMS > v.WindowMS {
 		return reject("future"), nil
 	}
 
 	// Step 9: the Api-Key is known (FV-9); it selects the secret and the algorithm.
-	keyIndex := slices.IndexFunc(in.Keys, func(k verifierKey) bool { return k.APIKey == apiKey })
+	keyIndex := slices.IndexFunc(v.Keys, func(k appKey) bool { return k.APIKey == apiKey })
 	if keyIndex < 0 {
 		return reject("unknown-api-key"), nil
 	}
-	key := in.Keys[keyIndex]
+	key := v.Keys[keyIndex]
 	if !slices.Contains(firstVisionAlgorithms, key.Algorithm) {
-		return nil, fmt.Errorf("algorithm %q is not allowed for FirstVision (FV-9)", key.Algorithm)
+		return decision{}, fmt.Errorf("algorithm %q is not allowed for FirstVision (FV-9)", key.Algorithm)
 	}
-	secret, err := decodeInputBase64("keys.secret", key.Secret)
+	expected, err := computeMAC(key.Algorithm, key.Secret, stringToSign(apiKey, requestID, timestamp, req.Body))
 	if err != nil {
-		return nil, err
-	}
-	expected, err := computeMAC(key.Algorithm, secret, stringToSign(apiKey, requestID, timestamp, body))
-	if err != nil {
-		return nil, err
+		return decision{}, err
 	}
 
 	// Step 10: the signature's encoding (FV-11, FV-12).
-	received, ok := decodeSignature(signature, len(expected), in.LegacyHexBase64)
+	received, ok := decodeSignature(signature, len(expected), v.LegacyHexBase64)
 	if !ok {
 		return reject("malformed-signature"), nil
 	}
@@ -414,7 +347,7 @@ func firstVisionVerify(raw json.RawMessage) (any, error) {
 		return reject("signature-mismatch"), nil
 	}
 	// Step 12: the Client-Request-Id was not accepted before, compared byte for byte (FV-15).
-	if slices.Contains(in.SeenRequestIDs, requestID) {
+	if slices.Contains(v.SeenRequestIDs, requestID) {
 		return reject("replay"), nil
 	}
 	return decision{Valid: true}, nil
@@ -478,6 +411,163 @@ func decodeInputBase64(field, text string) ([]byte, error) {
 		return nil, fmt.Errorf("field %s is not valid Base64: %w", field, err)
 	}
 	return b, nil
+}
+
+// The operations: each decodes a case's input (docs/protocol.md), calls the functions above and encodes
+// their result as the protocol's output.
+
+type macInput struct {
+	Algorithm string `json:"algorithm"`
+	Key       string `json:"key"`     // Base64
+	Message   string `json:"message"` // Base64
+	Tag       string `json:"tag"`     // Base64, mac-verify only
+	TagLength int    `json:"tag_length"`
+}
+
+// decodeMACInput returns the key and message bytes of a mac or mac-verify case.
+func decodeMACInput(raw json.RawMessage) (in macInput, key, message []byte, err error) {
+	if err = json.Unmarshal(raw, &in); err != nil {
+		return in, nil, nil, err
+	}
+	if key, err = decodeInputBase64("key", in.Key); err != nil {
+		return in, nil, nil, err
+	}
+	message, err = decodeInputBase64("message", in.Message)
+	return in, key, message, err
+}
+
+type macOutput struct {
+	Tag string `json:"tag"`
+}
+
+func hmacMAC(raw json.RawMessage) (any, error) {
+	in, key, message, err := decodeMACInput(raw)
+	if err != nil {
+		return nil, err
+	}
+	tag, err := macTag(in.Algorithm, key, message, in.TagLength)
+	if err != nil {
+		return nil, err
+	}
+	return macOutput{Tag: base64.StdEncoding.EncodeToString(tag)}, nil
+}
+
+func hmacMACVerify(raw json.RawMessage) (any, error) {
+	in, key, message, err := decodeMACInput(raw)
+	if err != nil {
+		return nil, err
+	}
+	received, err := decodeInputBase64("tag", in.Tag)
+	if err != nil {
+		return nil, err
+	}
+	return verifyMAC(in.Algorithm, key, message, received, in.TagLength)
+}
+
+type signInput struct {
+	Algorithm         string `json:"algorithm"`
+	Secret            string `json:"secret"` // Base64
+	APIKey            string `json:"api_key"`
+	ClientRequestID   string `json:"client_request_id"`
+	Timestamp         string `json:"timestamp"`
+	Method            string `json:"method"` // not signed (FV-8)
+	Path              string `json:"path"`   // not signed (FV-8)
+	Body              string `json:"body"`   // Base64
+	SignatureEncoding string `json:"signature_encoding"`
+}
+
+type signOutput struct {
+	Signature    string            `json:"signature"`
+	StringToSign string            `json:"string_to_sign"` // Base64
+	Headers      map[string]string `json:"headers"`
+}
+
+// refusedOutput is the answer of a signer that refuses its inputs (FV-17): the reason code a verifier would
+// give for them. It is an output, not an error: refusing is the conforming behaviour.
+type refusedOutput struct {
+	Refused string `json:"refused"`
+}
+
+func firstVisionSign(raw json.RawMessage) (any, error) {
+	var in signInput
+	if err := json.Unmarshal(raw, &in); err != nil {
+		return nil, err
+	}
+	secret, err := decodeInputBase64("secret", in.Secret)
+	if err != nil {
+		return nil, err
+	}
+	body, err := decodeInputBase64("body", in.Body)
+	if err != nil {
+		return nil, err
+	}
+	var legacy bool
+	switch in.SignatureEncoding {
+	case "base64":
+	case "legacy-hex-base64":
+		legacy = true
+	default:
+		return nil, fmt.Errorf("unknown signature_encoding %q", in.SignatureEncoding)
+	}
+	signed, err := sign(in.Algorithm, secret, in.APIKey, in.ClientRequestID, in.Timestamp, body, legacy)
+	var r *refusal
+	if errors.As(err, &r) {
+		return refusedOutput{Refused: r.Reason}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return signOutput{
+		Signature:    signed.Signature,
+		StringToSign: base64.StdEncoding.EncodeToString(signed.StringToSign),
+		Headers:      signed.Headers,
+	}, nil
+}
+
+type verifyInput struct {
+	Request struct {
+		Method  string     `json:"method"`
+		Path    string     `json:"path"`
+		Headers [][]string `json:"headers"` // [name, value] pairs in wire order
+		Body    string     `json:"body"`    // Base64
+	} `json:"request"`
+	Keys []struct {
+		APIKey    string `json:"api_key"`
+		Secret    string `json:"secret"` // Base64
+		Algorithm string `json:"algorithm"`
+	} `json:"keys"`
+	NowMS           int64    `json:"now_ms"`
+	WindowMS        int64    `json:"window_ms"`
+	SeenRequestIDs  []string `json:"seen_request_ids"`
+	LegacyHexBase64 bool     `json:"legacy_hex_base64"`
+}
+
+func firstVisionVerify(raw json.RawMessage) (any, error) {
+	var in verifyInput
+	if err := json.Unmarshal(raw, &in); err != nil {
+		return nil, err
+	}
+	req := receivedRequest{Method: in.Request.Method, Path: in.Request.Path}
+	for _, pair := range in.Request.Headers {
+		if len(pair) != 2 {
+			return nil, fmt.Errorf("a header must be a [name, value] pair, got %d items", len(pair))
+		}
+		req.Headers = append(req.Headers, [2]string{pair[0], pair[1]})
+	}
+	var err error
+	if req.Body, err = decodeInputBase64("request.body", in.Request.Body); err != nil {
+		return nil, err
+	}
+	v := verifier{NowMS: in.NowMS, WindowMS: in.WindowMS, SeenRequestIDs: in.SeenRequestIDs,
+		LegacyHexBase64: in.LegacyHexBase64}
+	for _, k := range in.Keys {
+		secret, err := decodeInputBase64("keys.secret", k.Secret)
+		if err != nil {
+			return nil, err
+		}
+		v.Keys = append(v.Keys, appKey{APIKey: k.APIKey, Secret: secret, Algorithm: k.Algorithm})
+	}
+	return verify(v, req)
 }
 
 // helloResponse states who we are and what we support. Go 1.26 has every algorithm of MAC-3.
