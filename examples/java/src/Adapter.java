@@ -42,11 +42,13 @@ public final class Adapter {
 
     /** The input of a case is not what the protocol says (reported as an adapter error, not a failure). */
     static final class BadInput extends Exception {
+        private static final long serialVersionUID = 1L;
         BadInput(String message) { super(message); }
     }
 
     /** The case needs something this implementation does not provide (reported as a skip). */
     static final class Unsupported extends Exception {
+        private static final long serialVersionUID = 1L;
         Unsupported(String message) { super(message); }
     }
 

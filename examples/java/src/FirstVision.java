@@ -47,6 +47,8 @@ final class FirstVision {
 
     /** Thrown by {@link #sign} for inputs no conforming verifier would accept (FV-17). */
     static final class Refused extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
         private final String reason;
 
         Refused(String reason) {

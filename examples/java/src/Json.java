@@ -19,6 +19,7 @@ final class Json {
 
     /** Thrown for any text that is not exactly one strict JSON value. */
     static final class JsonException extends Exception {
+        private static final long serialVersionUID = 1L;
         JsonException(String message) { super(message); }
     }
 
