@@ -5,8 +5,10 @@
 // From the repository root:
 //
 //   mkdir -p build/vectors && hmac-conformance export --split build/vectors --scheme hmac --scheme firstvision
-//   node --test examples/node/                       # or HMAC_CONFORMANCE_EXPORT=DIR node --test examples/node/
-//   node --test --test-name-pattern='^hmac/rfc4231/' examples/node/      # a selection by id
+//   node --test examples/node/exported.test.mjs      # or HMAC_CONFORMANCE_EXPORT=DIR node --test …
+//   node --test --test-name-pattern='^hmac/rfc4231/' examples/node/exported.test.mjs   # a selection by id
+//
+// (Name the file: Node 21 and later read a directory argument as a glob and find nothing.)
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -78,7 +80,7 @@ function load(file, scheme, operation) {
     doc = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
     throw new Error(`${err.message}\n(export first: hmac-conformance export --split DIR --scheme hmac `
-      + '--scheme firstvision; then HMAC_CONFORMANCE_EXPORT=DIR node --test examples/node/)');
+      + '--scheme firstvision; then HMAC_CONFORMANCE_EXPORT=DIR node --test examples/node/exported.test.mjs)');
   }
   if (doc.format !== 1 || doc.bytes_encoding !== 'base64' || doc.scheme !== scheme || doc.operation !== operation) {
     throw new Error(`${path}: not an export of ${scheme}/${operation} in format 1 with Base64 bytes`);
