@@ -3,7 +3,6 @@ files it writes when the tree is ready."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -14,14 +13,14 @@ from hmac_conformance import _paths as paths
 from hmac_conformance import _release as releasing
 from hmac_conformance import _released as released
 from hmac_conformance._load import load
+from tests.conftest import require_tool
 from tests.test_released import HEAD, _vector
-
-pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 
 CHANGELOG = "# Vector changelog\n\nIntro.\n\n## 1.1.0\n\n- b added.\n\n## 1.0.0\n\n- a added.\n"
 
 
 def _git(root: Path, *args: str) -> str:
+    require_tool("git")
     command = ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", *args]
     return subprocess.run(command, cwd=root, check=True, capture_output=True, text=True).stdout
 
@@ -29,6 +28,7 @@ def _git(root: Path, *args: str) -> str:
 @pytest.fixture
 def repo(tmp_path, monkeypatch) -> Path:
     """A checkout with 1.0.0 and 1.1.0 released, and a vector c dated 1.2.0 that supersedes a."""
+    require_tool("git")
     root = tmp_path / "repo"
     vectors = root / "vectors"
     (vectors / "hmac").mkdir(parents=True)
