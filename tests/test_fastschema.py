@@ -4,6 +4,7 @@ thousands of mutations of them (a key dropped or added, a value of another type,
 from __future__ import annotations
 
 import copy
+import json
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +62,14 @@ def _mutate(value: Any, at: tuple, how: int, replacement: Any) -> Any:
 
 def _agree(validator: jsonschema.Draft202012Validator, instance: Any) -> None:
     assert _fastschema.check(validator)(instance) == validator.is_valid(instance)
+
+
+def test_every_shipped_schema_is_valid_2020_12():
+    """The runner checks only plug-ins' schemas against the metaschema when it starts; the suite's are here."""
+    shipped = [p for p in _schemas._files() if _schemas._shipped(p)]
+    assert len(shipped) > 40
+    for path in shipped:
+        jsonschema.Draft202012Validator.check_schema(json.loads(path.read_text(encoding="utf-8")))
 
 
 def test_the_suite_schemas_compile():
