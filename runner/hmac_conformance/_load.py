@@ -12,7 +12,7 @@ from typing import Any
 
 from jsonschema.exceptions import ValidationError, best_match
 
-from hmac_conformance import _fastschema, _schemas, schemes
+from hmac_conformance import _fastschema, _parallel, _schemas, schemes
 from hmac_conformance import _paths as paths
 from hmac_conformance import _yamlsafe as yamlsafe
 from hmac_conformance._exceptions import BytesError, UsageError, YamlError
@@ -124,15 +124,18 @@ def _scheme_of(value: Any) -> str | None:
 
 def load_file(path: Path, result: LoadResult) -> None:
     """Add the vectors of one file to ``result``, or the problems that prevent it (all of them)."""
+    vectors, problems = _load_path(path)
+    result.vectors.extend(vectors)
+    result.problems.extend(problems)
+
+
+def _load_path(path: Path) -> tuple[tuple[Vector, ...], tuple[Problem, ...]]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        result.problems.append(Problem(path, None, f"cannot read: {exc.strerror}"))
-        return
+        return (), (Problem(path, None, f"cannot read: {exc.strerror}"),)
     registered = tuple((name, id(scheme)) for name, scheme in schemes.all_schemes().items())
-    vectors, problems = _load_bytes(str(path), raw, registered)
-    result.vectors.extend(vectors)
-    result.problems.extend(problems)
+    return _load_bytes(str(path), raw, registered)
 
 
 @functools.lru_cache(maxsize=64)
@@ -178,6 +181,9 @@ def _load_bytes(
 def load(targets: Iterable[Path] | None = None) -> LoadResult:
     """Load every vector file under ``targets`` (default: the suite's vectors/ folder)."""
     result = LoadResult()
-    for path in vector_files(list(targets) if targets else [paths.VECTORS]):
-        load_file(path, result)
+    for vectors, problems in _parallel.map_in_order(
+        _load_path, vector_files(list(targets) if targets else [paths.VECTORS])
+    ):
+        result.vectors.extend(vectors)
+        result.problems.extend(problems)
     return result
