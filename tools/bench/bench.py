@@ -246,6 +246,22 @@ checking and building the vectors in-process; one-shot is timed on a sample of c
 {table(rows, examples)}
 
 ![time and peak memory against the number of vectors, log-log](performance.svg)
+
+## Where the time and memory go
+
+- **YAML.** Vector files are read by a strict composer over libyaml's event parser (PyYAML's C binding;
+  PyYAML's pure-Python parser where libyaml is absent). Every value arrives as a Python event object with
+  two position marks, so parsing costs microseconds per value even in C, and this is most of `load`: the
+  strictness checks (duplicate keys, anchors, tags, depth, size, line of every value) need those events.
+  Corpora of 8 MiB or more are loaded by worker processes, one per core.
+- **Schemas.** The JSON Schemas are compiled once into closures that answer "valid?" (`_fastschema.py`);
+  jsonschema is consulted only for a file or message that is not valid, to find and word its errors.
+- **Persistent mode.** Cases are pipelined (64 in flight) and written and read in batches; what remains per
+  case is building the case message, parsing and checking the answer strictly, and comparing it.
+- **Memory.** A run holds every selected vector, with its byte strings materialised (the 1 MiB messages
+  too), and one result per vector, so peak memory grows with N.
+- **Reports.** A passing result is one short record (id, scheme, operation, tags, status, time); failures
+  carry their diagnosis.
 """
 
 
