@@ -6,7 +6,7 @@ import math
 from html import escape
 
 WIDTH, HEIGHT = 420, 300
-LEFT, RIGHT, TOP, BOTTOM = 60, 20, 30, 45
+LEFT, RIGHT, TOP, BOTTOM = 60, 40, 30, 45
 COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#7f7f7f", "#9467bd"]
 
 Series = dict[str, list[float]]
