@@ -104,6 +104,13 @@ def test_bad_hello_responses():
         ('{"type":"result","seq":1,"skip":{"reason":"x\\udfffy"}}', "lone surrogate"),
         ('{"type":"result","seq":1,"output":{"headers":{"\\ud83d":"x"}}}', "lone surrogate"),
         (b'{"type":"result","seq":1,"error":{"message":"\xff"}}', "not JSON"),
+        # As bytes, as they arrive: an escaped surrogate, one encoded in UTF-8 (json reads it), UTF-16.
+        (b'{"type":"result","seq":1,"skip":{"reason":"x\\udfffy"}}', "lone surrogate"),
+        (b'{"type":"result","seq":1,"skip":{"reason":"x\xed\xa0\x80y"}}', "lone surrogate"),
+        (
+            '{"type":"result","seq":1,"skip":{"reason":"x\ud800"}}'.encode("utf-16-le", "surrogatepass"),
+            "lone surrogate",
+        ),
         (b'\xef\xbb\xbf{"type":"result","seq":1,"output":{}}', "not JSON"),
     ],
 )

@@ -102,3 +102,44 @@ def test_repeat_count_cannot_allocate_gigabytes(tmp_path):
         tracemalloc.stop()
     assert peak < 50 * 2**20, "the size is computed before anything is allocated"
     assert any("expands to 5000000000 bytes" in p.message and p.line for p in result.problems)
+
+
+# The C event parser (libyaml) and PyYAML's pure-Python one, which is used where PyYAML lacks libyaml, must give
+# the same document or the same error, line and message.
+PARSERS = [pytest.param(False, id="python"), pytest.param(True, id="libyaml")]
+SAMPLES = [
+    "a: 1\nb: [\n",
+    "a: 1\nb: 2\na: 3\n",
+    "a: &x [1]\nb: *x\n",
+    "a: 1\n<<: {b: 2}\n",
+    "a: !custom 1\n",
+    "a: 1\n---\nb: 2\n",
+    "a: 2024-02-30\n",
+    "? [a, b]\n: 1\n",
+    "a: [" * 40 + "]" * 40 + "\n",
+    "a: yes\nb: 0755\nc: 2024-01-01\nd: '0755'\ne: 1.5\nf: ~\ng: 0x1f\nh: [1, {i: j}]\n",
+]
+
+
+@pytest.mark.parametrize("libyaml", PARSERS)
+@pytest.mark.parametrize("text", SAMPLES)
+def test_both_parsers_agree(text, libyaml):
+    if libyaml and not yamlsafe.WITH_LIBYAML:
+        pytest.skip("PyYAML was built without libyaml")
+
+    def outcome(use_c: bool) -> object:
+        try:
+            doc = yamlsafe.load(P, text.encode("utf-8"), libyaml=use_c)
+        except yamlsafe.YamlError as exc:
+            return (exc.problem.line, exc.problem.message.split(":")[0])
+        return (doc.value, doc.marks)
+
+    assert outcome(libyaml) == outcome(False)
+
+
+@pytest.mark.parametrize("path", sorted((Path(__file__).parents[1] / "vectors").rglob("*.yaml"))[:12], ids=str)
+def test_both_parsers_agree_on_the_suite(path):
+    if not yamlsafe.WITH_LIBYAML:
+        pytest.skip("PyYAML was built without libyaml")
+    fast, slow = yamlsafe.load(path, libyaml=True), yamlsafe.load(path, libyaml=False)
+    assert fast.value == slow.value and fast.marks == slow.marks

@@ -11,6 +11,7 @@ required.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -54,22 +55,33 @@ class Document:
 #: Characters YAML does not allow in a stream (PyYAML would refuse them without a line number).
 _NON_PRINTABLE = Reader.NON_PRINTABLE
 
-#: libyaml's event parser (C) when PyYAML has it, twenty times faster than the pure-Python one; the events are
+#: libyaml's event parser (C) when PyYAML has it, five times faster than the pure-Python one; the events are
 #: the same, and this module builds and checks values from them either way.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+WITH_LIBYAML: bool = bool(getattr(yaml, "__with_libyaml__", False))
 _resolver = Resolver()
 _constructor = SafeConstructor()
 
 
-def _plain_value(node: ScalarNode) -> Any:
-    tag = _resolver.resolve(ScalarNode, node.value, (True, False))
+def _parser(text: str, libyaml: bool) -> Any:
+    """An event source with ``get_event()`` (None after the stream's end)."""
+    if libyaml:
+        from yaml._yaml import CParser  # noqa: PLC0415 - present exactly when WITH_LIBYAML
+
+        return CParser(text)
+    return yaml.SafeLoader(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _plain_value(text: str) -> Any:
+    """The value of a plain scalar (cached: keys and small values repeat in every vector; each is immutable)."""
+    tag = _resolver.resolve(ScalarNode, text, (True, False))
     if tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:merge", "tag:yaml.org,2002:value"):
-        return node.value
-    if tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float") and len(node.value) > MAX_NUMBER_CHARS:
+        return text
+    if tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float") and len(text) > MAX_NUMBER_CHARS:
         # PyYAML builds 1:59:59:... (base 60) and 0b/0x/0o integers in quadratic time, and an integer of more
         # than 4300 digits cannot even be printed in an error message.
-        raise ValueError(f"a number of {len(node.value)} characters; put it in quotes if it is text")
-    value = _constructor.construct_object(ScalarNode(tag, node.value))
+        raise ValueError(f"a number of {len(text)} characters; put it in quotes if it is text")
+    value = _constructor.construct_object(ScalarNode(tag, text))
     return value  # int, float, bool, None or a date: the schema rejects each where a string is due
 
 
@@ -102,12 +114,14 @@ def _check_bytes(path: Path, raw: bytes) -> str:
     return text
 
 
-def load(path: Path, raw: bytes | None = None) -> Document:
-    """Parse one YAML file into a Document, or raise YamlError naming the line."""
+def load(path: Path, raw: bytes | None = None, *, libyaml: bool | None = None) -> Document:
+    """Parse one YAML file into a Document, or raise YamlError naming the line. ``libyaml`` chooses the event
+    parser (default: the C one when PyYAML has it); both give the same Document or the same error."""
     if raw is None:
         raw = path.read_bytes()
     text = _check_bytes(path, raw)
     doc = Document(path=path, value=None)
+    marks = doc.marks
     # Stack of containers under construction: (container, json path, pending mapping key or None).
     stack: list[list[Any]] = []
     root_set = False
@@ -124,15 +138,14 @@ def load(path: Path, raw: bytes | None = None) -> Document:
             if root_set:
                 raise fail(mark, "more than one YAML document in the file")
             doc.value = value
-            doc.marks[()] = (mark.line + 1, mark.column + 1)
+            marks[()] = (mark.line + 1, mark.column + 1)
             root_set = True
             return
         frame = stack[-1]
         container, cpath = frame[0], frame[1]
-        if isinstance(container, list):
-            child = (*cpath, len(container))
+        if container.__class__ is list:
+            marks[(*cpath, len(container))] = (mark.line + 1, mark.column + 1)
             container.append(value)
-            doc.marks[child] = (mark.line + 1, mark.column + 1)
             return
         if frame[2] is None:  # this value is a key
             if not is_key_candidate or not isinstance(value, str | int | bool | type(None)):
@@ -141,56 +154,58 @@ def load(path: Path, raw: bytes | None = None) -> Document:
             if key == "<<":
                 raise fail(mark, "merge keys (<<) are not allowed in vector files")
             if key in container:
-                first = doc.marks.get((*cpath, key))
+                first = marks.get((*cpath, key))
                 where = f" (first at line {first[0]})" if first else ""
                 raise fail(mark, f"duplicate key {key!r}{where}")
             frame[2] = key
-            doc.marks[(*cpath, key)] = (mark.line + 1, mark.column + 1)
+            marks[(*cpath, key)] = (mark.line + 1, mark.column + 1)
             return
         container[frame[2]] = value
         frame[2] = None
 
+    parser = _parser(text, WITH_LIBYAML if libyaml is None else libyaml)
+    get_event = parser.get_event
     try:
-        for event in yaml.parse(text, Loader=_LOADER):
-            if isinstance(event, yaml.AliasEvent):
-                raise fail(event.start_mark, "YAML aliases (*name) are not allowed in vector files")
-            anchor = getattr(event, "anchor", None)
-            if anchor is not None:
-                raise fail(event.start_mark, f"YAML anchors (&{anchor}) are not allowed in vector files")
-            if getattr(event, "tag", None) is not None:
-                raise fail(event.start_mark, f"explicit YAML tag {event.tag} is not allowed in vector files")
-            if isinstance(event, yaml.ScalarEvent | yaml.CollectionStartEvent):
+        while (event := get_event()) is not None:
+            kind = event.__class__
+            if kind is _SCALAR or kind is _MAPPING_START or kind is _SEQUENCE_START:
+                if event.anchor is not None:
+                    raise fail(event.start_mark, f"YAML anchors (&{event.anchor}) are not allowed in vector files")
+                if event.tag is not None:
+                    raise fail(event.start_mark, f"explicit YAML tag {event.tag} is not allowed in vector files")
                 nodes += 1
                 if nodes > MAX_NODES:
                     raise fail(event.start_mark, f"more than {MAX_NODES} values in one file")
-            if isinstance(event, yaml.ScalarEvent):
+            elif kind is _ALIAS:
+                raise fail(event.start_mark, "YAML aliases (*name) are not allowed in vector files")
+            if kind is _SCALAR:
                 if not event.style:  # plain: None from the Python parser, "" from libyaml
                     try:
-                        value = _plain_value(ScalarNode("", event.value))
+                        value = _plain_value(event.value)
                     except (ValueError, OverflowError) as exc:  # e.g. an impossible date "2024-02-30"
                         shown = event.value if len(event.value) <= 60 else event.value[:50] + "…"
                         raise fail(event.start_mark, f"invalid YAML value {shown!r}: {exc}") from None
                 else:
                     value = event.value
-                in_key = bool(stack) and isinstance(stack[-1][0], dict) and stack[-1][2] is None
+                in_key = bool(stack) and stack[-1][0].__class__ is dict and stack[-1][2] is None
                 attach(value, event.start_mark, is_key_candidate=in_key)
-            elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            elif kind is _MAPPING_START or kind is _SEQUENCE_START:
                 if len(stack) >= MAX_DEPTH:
                     raise fail(event.start_mark, f"data nested deeper than {MAX_DEPTH} levels")
-                if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is None:
+                if stack and stack[-1][0].__class__ is dict and stack[-1][2] is None:
                     raise fail(event.start_mark, "mapping keys must be plain strings")
-                container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
+                container: Any = {} if kind is _MAPPING_START else []
                 attach(container, event.start_mark, is_key_candidate=False)
                 if stack:
                     parent = stack[-1]
-                    if isinstance(parent[0], list):
+                    if parent[0].__class__ is list:
                         cpath = (*parent[1], len(parent[0]) - 1)
                     else:
                         cpath = (*parent[1], _last_key(parent[0]))
                 else:
                     cpath = ()
                 stack.append([container, cpath, None])
-            elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            elif kind is _MAPPING_END or kind is _SEQUENCE_END:
                 stack.pop()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -201,6 +216,14 @@ def load(path: Path, raw: bytes | None = None) -> Document:
     if not root_set:
         raise YamlError(Problem(path, 1, "file is empty"))
     return doc
+
+
+_SCALAR = yaml.ScalarEvent
+_ALIAS = yaml.AliasEvent
+_MAPPING_START = yaml.MappingStartEvent
+_SEQUENCE_START = yaml.SequenceStartEvent
+_MAPPING_END = yaml.MappingEndEvent
+_SEQUENCE_END = yaml.SequenceEndEvent
 
 
 def _last_key(mapping: dict[str, Any]) -> str:

@@ -1,0 +1,224 @@
+"""A yes/no answer to "is this valid?" for the suite's JSON Schemas, compiled once into Python closures.
+
+jsonschema walks the schema for every instance, building a validator object per keyword and subschema: about
+half a millisecond per vector, and the same again for each protocol message on the persistent hot path. What
+the schemas use is a small subset of JSON Schema 2020-12, which compiles to plain closures that answer the
+same question tens of times faster. jsonschema stays the authority: a ``False`` here (or any keyword this
+module does not compile) hands the instance to jsonschema, which finds and words the errors. So the answer is
+exact: each keyword below follows jsonschema's own definition (its equality and uniqueness helpers are
+reused), and a schema with a validation keyword outside the subset is never compiled at all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import jsonschema
+from jsonschema._utils import equal, uniq
+from referencing.jsonschema import DRAFT202012
+
+Check = Callable[[Any], bool]
+
+
+class Unsupported(Exception):
+    """The schema uses a keyword this compiler does not implement: validate with jsonschema instead."""
+
+
+#: Keywords that jsonschema validates and this module implements; any other of jsonschema's validation
+#: keywords makes the schema Unsupported (keywords jsonschema ignores, such as annotations, are ignored here too).
+_IMPLEMENTED = frozenset({
+    "$ref", "type", "enum", "const", "properties", "required", "additionalProperties", "patternProperties",
+    "minProperties", "items", "prefixItems", "minItems", "maxItems", "uniqueItems", "minLength", "maxLength",
+    "pattern", "format", "minimum", "maximum", "allOf", "oneOf", "anyOf", "not", "if",
+})  # fmt: skip
+_VALIDATION = frozenset(jsonschema.Draft202012Validator.VALIDATORS)
+
+
+def _is_number(x: Any) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool)
+
+
+_TYPES: dict[str, Check] = {
+    "null": lambda x: x is None,
+    "boolean": lambda x: isinstance(x, bool),
+    "integer": lambda x: (isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer()),
+    "number": _is_number,
+    "string": lambda x: isinstance(x, str),
+    "array": lambda x: isinstance(x, list),
+    "object": lambda x: isinstance(x, dict),
+}
+
+
+#: The order in which a schema's keywords are tried: the result is their conjunction whatever the order, so the
+#: cheap ones that most often decide (the shape of an object) go first.
+_CHEAP_FIRST = {name: rank for rank, name in enumerate(["type", "required", "additionalProperties", "const", "enum"])}
+
+
+def _all(checks: list[Check]) -> Check:
+    if not checks:
+        return lambda x: True
+    if len(checks) == 1:
+        return checks[0]
+    if len(checks) == 2:
+        first, second = checks
+        return lambda x: first(x) and second(x)
+
+    def every(x: Any) -> bool:
+        for check in checks:  # noqa: SIM110 - a plain loop: all() over a generator costs a frame per call  # noqa: SIM110 - a plain loop: all() over a generator costs a frame per call
+            if not check(x):
+                return False
+        return True
+
+    return every
+
+
+class _Compiler:
+    def __init__(self, formats: jsonschema.FormatChecker | None) -> None:
+        self.formats = formats
+        self.done: dict[tuple[int, str], Check] = {}
+        self.keep: list[Any] = []  # the schemas keyed by id() stay alive as long as the compiled checks
+
+    def compile(self, schema: Any, resolver: Any) -> Check:
+        if schema is True:
+            return lambda x: True
+        if schema is False:
+            return lambda x: False
+        if not isinstance(schema, dict):
+            raise Unsupported(f"schema {schema!r}")
+        if "$id" in schema:
+            resolver = resolver.in_subresource(DRAFT202012.create_resource(schema))
+        key = (id(schema), str(resolver._base_uri))
+        if key in self.done:
+            return self.done[key]
+        cell: list[Check] = []
+        self.done[key] = lambda x: cell[0](x)  # noqa: PLW0108 - a recursive "$ref" meets this first
+        self.keep.append(schema)
+        unknown = (set(schema) & _VALIDATION) - _IMPLEMENTED
+        if unknown:
+            raise Unsupported(", ".join(sorted(unknown)))
+        names = sorted(schema, key=lambda name: _CHEAP_FIRST.get(name, len(_CHEAP_FIRST)))
+        checks = [check for name in names if (check := self._keyword(name, schema, resolver)) is not None]
+        compiled = _all(checks)
+        cell.append(compiled)
+        self.done[key] = compiled
+        return compiled
+
+    def _keyword(self, name: str, schema: dict[str, Any], resolver: Any) -> Check | None:
+        value = schema[name]
+        sub = self.compile
+        if name == "$ref":
+            resolved = resolver.lookup(value)
+            return sub(resolved.contents, resolved.resolver)
+        if name == "type":
+            names = [value] if isinstance(value, str) else value
+            if not set(names) <= set(_TYPES):
+                raise Unsupported(f"type {value!r}")
+            kinds = [_TYPES[t] for t in names]
+            return kinds[0] if len(kinds) == 1 else lambda x: any(k(x) for k in kinds)
+        if name == "enum":
+            if all(isinstance(e, str) for e in value):
+                texts = frozenset(value)
+                return lambda x: isinstance(x, str) and x in texts
+            return lambda x: any(equal(e, x) for e in value)
+        if name == "const":
+            if isinstance(value, str):
+                return lambda x: isinstance(x, str) and x == value
+            return lambda x: equal(x, value)
+        if name == "properties":
+            props = [(k, sub(s, resolver)) for k, s in value.items()]
+            return lambda x: not isinstance(x, dict) or all(c(x[k]) for k, c in props if k in x)
+        if name == "required":
+            needed = frozenset(value)
+            return lambda x: not isinstance(x, dict) or needed <= x.keys()
+        if name == "additionalProperties":
+            known = frozenset(schema.get("properties", {}))
+            patterns = [re.compile(p) for p in schema.get("patternProperties", {})]
+            if value is False and not patterns:
+                return lambda x: not isinstance(x, dict) or x.keys() <= known
+            extra = sub(value, resolver)
+
+            def additional(x: Any) -> bool:
+                if not isinstance(x, dict):
+                    return True
+                return all(extra(v) for k, v in x.items() if k not in known and not any(p.search(k) for p in patterns))
+
+            return additional
+        if name == "patternProperties":
+            pairs = [(re.compile(p), sub(s, resolver)) for p, s in value.items()]
+            return lambda x: not isinstance(x, dict) or all(c(v) for p, c in pairs for k, v in x.items() if p.search(k))
+        if name == "minProperties":
+            return lambda x: not isinstance(x, dict) or len(x) >= value
+        if name == "prefixItems":
+            firsts = [sub(s, resolver) for s in value]
+            return lambda x: not isinstance(x, list) or all(c(v) for c, v in zip(firsts, x, strict=False))
+        if name == "items":
+            skip = len(schema.get("prefixItems", ()))
+            each = sub(value, resolver)
+            if skip:
+                return lambda x: not isinstance(x, list) or all(each(v) for v in x[skip:])
+            return lambda x: not isinstance(x, list) or all(each(v) for v in x)
+        if name == "minItems":
+            return lambda x: not isinstance(x, list) or len(x) >= value
+        if name == "maxItems":
+            return lambda x: not isinstance(x, list) or len(x) <= value
+        if name == "uniqueItems":
+            return (lambda x: not isinstance(x, list) or uniq(x)) if value else None
+        if name == "minLength":
+            return lambda x: not isinstance(x, str) or len(x) >= value
+        if name == "maxLength":
+            return lambda x: not isinstance(x, str) or len(x) <= value
+        if name == "pattern":
+            search = re.compile(value).search
+            return lambda x: not isinstance(x, str) or search(x) is not None
+        if name == "format":
+            formats = self.formats
+            return None if formats is None else lambda x: formats.conforms(x, value)
+        if name == "minimum":
+            return lambda x: not _is_number(x) or x >= value
+        if name == "maximum":
+            return lambda x: not _is_number(x) or x <= value
+        if name == "allOf":
+            return _all([sub(s, resolver) for s in value])
+        if name == "anyOf":
+            parts = [sub(s, resolver) for s in value]
+            return lambda x: any(c(x) for c in parts)
+        if name == "oneOf":
+            parts = [sub(s, resolver) for s in value]
+
+            def one_of(x: Any) -> bool:
+                found = 0
+                for part in parts:
+                    if part(x):
+                        found += 1
+                        if found > 1:
+                            return False
+                return found == 1
+
+            return one_of
+        if name == "not":
+            inner = sub(value, resolver)
+            return lambda x: not inner(x)
+        if name == "if":
+            condition = sub(value, resolver)
+            then = sub(schema.get("then", True), resolver)
+            otherwise = sub(schema.get("else", True), resolver)
+            return lambda x: then(x) if condition(x) else otherwise(x)
+        return None  # an annotation, "then"/"else" (with "if"), or a keyword jsonschema ignores as well
+
+
+_compiled: dict[int, tuple[Any, Check]] = {}
+
+
+def check(validator: jsonschema.Draft202012Validator) -> Check:
+    """A function answering ``validator.is_valid(x)``, compiled on first use (jsonschema's own ``is_valid``
+    where the schema uses a keyword outside the compiled subset)."""
+    entry = _compiled.get(id(validator))
+    if entry is None or entry[0] is not validator:
+        try:
+            compiled = _Compiler(validator.format_checker).compile(validator.schema, validator._resolver)
+        except Unsupported:
+            compiled = validator.is_valid
+        entry = _compiled[id(validator)] = (validator, compiled)
+    return entry[1]

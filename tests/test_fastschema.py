@@ -1,0 +1,122 @@
+"""The compiled schema check answers exactly as jsonschema does: on every vector file of the suite, and on
+thousands of mutations of them (a key dropped or added, a value of another type, a list emptied or doubled)."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from hmac_conformance import _fastschema, _schemas, schemes
+from hmac_conformance import _yamlsafe as yamlsafe
+
+VECTORS = Path(__file__).parents[1] / "vectors"
+FILES = sorted(VECTORS.rglob("*.yaml"))
+#: Values a mutation puts in place of another: every JSON type, YAML's extras, and near-misses of the schemas'.
+REPLACEMENTS = [None, True, False, 0, 1, -1, 1.0, 2.5, "", "x", "sha256", "0755", "ff", [], [1], {}, {"hex": "zz"},
+                {"utf8": "a", "hex": "61"}, {"repeat": {"utf8": "a"}, "count": -1}, {"concat": []}, "FV-1"]  # fmt: skip
+
+
+def _documents() -> list[tuple[str, Any]]:
+    return [(doc.value["scheme"], doc.value) for doc in map(yamlsafe.load, FILES)]
+
+
+DOCUMENTS = _documents()
+
+
+def _paths(value: Any, at: tuple = ()) -> list[tuple]:
+    found = [at]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += _paths(item, (*at, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value[:3]):
+            found += _paths(item, (*at, index))
+    return found
+
+
+def _mutate(value: Any, at: tuple, how: int, replacement: Any) -> Any:
+    value = copy.deepcopy(value)
+    if not at:
+        return replacement
+    parent = value
+    for step in at[:-1]:
+        parent = parent[step]
+    last = at[-1]
+    if how == 0:
+        parent[last] = copy.deepcopy(replacement)
+    elif how == 1:
+        del parent[last]
+    elif how == 2 and isinstance(parent, dict):
+        parent["unexpected"] = replacement
+    elif how == 2:
+        parent.append(copy.deepcopy(parent[last]))
+    return value
+
+
+def _agree(validator: jsonschema.Draft202012Validator, instance: Any) -> None:
+    assert _fastschema.check(validator)(instance) == validator.is_valid(instance)
+
+
+def test_every_shipped_schema_is_valid_2020_12():
+    """The runner checks only plug-ins' schemas against the metaschema when it starts; the suite's are here."""
+    shipped = [p for p in _schemas._files() if _schemas._shipped(p)]
+    assert len(shipped) > 40
+    for path in shipped:
+        jsonschema.Draft202012Validator.check_schema(json.loads(path.read_text(encoding="utf-8")))
+
+
+def test_the_suite_schemas_compile():
+    for name in schemes.all_schemes():
+        assert _fastschema.check(_schemas.vector_file(name)) != _schemas.vector_file(name).is_valid
+
+
+@pytest.mark.parametrize(("scheme", "value"), DOCUMENTS, ids=[p.name for p in FILES])
+def test_every_vector_file_is_valid_both_ways(scheme, value):
+    assert _fastschema.check(_schemas.vector_file(scheme))(value)
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_mutated_vector_files_agree(data):
+    scheme, value = data.draw(st.sampled_from(DOCUMENTS))
+    small = {**value, "vectors": value["vectors"][:2]}
+    at = data.draw(st.sampled_from(_paths(small)))
+    mutated = _mutate(small, at, data.draw(st.integers(0, 2)), data.draw(st.sampled_from(REPLACEMENTS)))
+    _agree(_schemas.vector_file(scheme), mutated)
+    _agree(_schemas.vector_file(None), mutated)
+
+
+MESSAGES = [
+    ("result", None, None, {"type": "result", "seq": 1, "output": {"signature": "AA=="}}),
+    ("result", None, None, {"type": "result", "seq": 2, "skip": {"reason": "no", "link": "https://x"}}),
+    ("result", None, None, {"type": "result", "seq": 3, "error": {"message": "boom"}}),
+    ("hello-response", None, None, {"type": "hello", "protocol": 1,
+                                    "implementation": {"name": "x", "version": "1", "language": "c"},
+                                    "supports": {"hmac": {"operations": ["mac"], "algorithms": ["sha256"]}}}),
+    ("output", "firstvision", "verify", {"valid": False, "reason": "bad-signature"}),
+    ("output", "hmac", "mac", {"tag": "AAAA"}),
+]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.data())
+def test_mutated_protocol_messages_agree(data):
+    """Each message above is valid as written (asserted below), so a mutation tests both answers."""
+    definition, scheme, operation, message = data.draw(st.sampled_from(MESSAGES))
+    at = data.draw(st.sampled_from(_paths(message)))
+    mutated = _mutate(message, at, data.draw(st.integers(0, 2)), data.draw(st.sampled_from(REPLACEMENTS)))
+    _agree(_schemas.message(definition, scheme, operation), mutated)
+    assert _fastschema.check(_schemas.message(definition, scheme, operation))(message)
+
+
+def test_a_keyword_outside_the_subset_falls_back_to_jsonschema():
+    validator = _schemas.validator({"contains": {"const": 1}})
+    assert _fastschema.check(validator) == validator.is_valid
+    assert not _fastschema.check(validator)([2]) and _fastschema.check(validator)([2, 1])
