@@ -16,8 +16,12 @@ from collections.abc import Callable
 from typing import Any
 
 import jsonschema
-from jsonschema._utils import equal, uniq
 from referencing.jsonschema import DRAFT202012
+
+try:  # jsonschema's own equality and uniqueness: private, so a release without them means no compiling
+    from jsonschema._utils import equal, uniq
+except ImportError:  # pragma: no cover - depends on the installed jsonschema
+    equal = uniq = None  # type: ignore[assignment]
 
 Check = Callable[[Any], bool]
 
@@ -217,8 +221,10 @@ def check(validator: jsonschema.Draft202012Validator) -> Check:
     entry = _compiled.get(id(validator))
     if entry is None or entry[0] is not validator:
         try:
+            if equal is None:
+                raise Unsupported("jsonschema without its _utils helpers")
             compiled = _Compiler(validator.format_checker).compile(validator.schema, validator._resolver)
-        except Unsupported:
+        except (Unsupported, AttributeError):  # AttributeError: a jsonschema whose private parts moved
             compiled = validator.is_valid
         entry = _compiled[id(validator)] = (validator, compiled)
     return entry[1]
