@@ -5,12 +5,14 @@ asking the module about one), so the page cannot go stale when an entry is added
 from __future__ import annotations
 
 import base64
+import importlib
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+import hmac_conformance.schemes
 from hmac_conformance.schemes import Vector
 from hmac_conformance.schemes.firstvision import diagnose as fv
 from hmac_conformance.schemes.hmac import diagnose as mac
@@ -150,3 +152,13 @@ def test_each_catalogue_row_cites_the_rule_its_entries_break(scheme: str) -> Non
         if ident in RULES[scheme] and RULES[scheme][ident] not in _cells(row)[-1]
     ]
     assert not wrong, f"docs/diagnosis.md cites another rule than the code for: {wrong}"
+
+
+def test_every_built_in_scheme_with_a_diagnosis_is_checked() -> None:
+    """A scheme added under schemes/ with a diagnose.py must get its section of the page and its row above."""
+    folder = Path(hmac_conformance.schemes.__file__).parent
+    diagnosed = {
+        importlib.import_module(f"hmac_conformance.schemes.{d.parent.name}").SCHEME.name
+        for d in folder.glob("*/diagnose.py")
+    }
+    assert diagnosed == set(CODE_IDS)
