@@ -16,7 +16,7 @@ never be the explanation. Every entry has a test with a one-bug signer (tests/im
 | ``query-unsorted`` | query | left the query parameters in the order they were sent | SIGV4-9 |
 | ``query-verbatim`` | query | signed the query as sent (sorted, but not decoded and re-encoded) | SIGV4-9 |
 | ``header-values-raw`` | headers | did not trim header values nor fold their runs of whitespace | SIGV4-10 |
-| ``header-tabs-kept`` | headers | trimmed and folded spaces only, keeping tabs and line folds | SIGV4-10, SIGV4-11 |
+| ``header-tabs-kept`` | headers | trimmed and folded spaces only, keeping tabs and line folds | SIGV4-10 |
 | ``header-block-no-final-lf`` | layout | joined the canonical header lines with LF but left out the last LF | SIGV4-3 |
 | ``payload-empty-hash`` | payload | hashed the empty body instead of the body sent | SIGV4-15 |
 | ``unsigned-payload-instead-of-hash`` | payload | wrote ``UNSIGNED-PAYLOAD`` where the body's hash is due | SIGV4-15 |
