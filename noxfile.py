@@ -181,6 +181,7 @@ def _build_thirdparty(session: nox.Session, library: dict) -> None:
     for argv in library["build"]:
         offline = _offline_first(argv)
         if offline is not None:
+            session.log(" ".join(offline))
             done = subprocess.run(offline, cwd=ROOT, capture_output=True, check=False)  # noqa: S603 - manifest argv
             if done.returncode == 0:
                 continue
@@ -210,7 +211,7 @@ def thirdparty(session: nox.Session) -> None:
         untestable = _untestable_ids(session, library["untestable"])
         impl = next(spec for spec in library["impl"] if spec.startswith("jsonl:"))
         args = [
-            f"--scheme={library['scheme']}", f"--impl={impl}", f"--xfail={library['xfail']}",
+            f"--vectors=vectors/{library['scheme']}", f"--impl={impl}", f"--xfail={library['xfail']}",
             *(f"--exclude={glob}" for glob in untestable),
             *(f"--require={library['scheme']}/{op}" for op in library["operations"]),
             f"--report=json:{out / name}.json", f"--report=markdown:{out / name}.md",
