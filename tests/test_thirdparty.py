@@ -185,6 +185,14 @@ def test_readme_lists_every_divergence_with_its_vectors():
             assert entry.link is None or entry.link in section
 
 
+def test_ci_runs_a_subset_of_existing_adapters_named_in_the_readme():
+    script = (ROOT / ".ci" / "run").read_text(encoding="utf-8").replace("\\\n", " ")
+    line = next(line for line in script.splitlines() if line.startswith("python3 -m nox -s thirdparty"))
+    names = line.partition(" -- ")[2].split()
+    assert names and set(names) <= set(BY_NAME)
+    assert " ".join(names) in " ".join((THIRDPARTY / "README.md").read_text(encoding="utf-8").replace("`", "").split())
+
+
 def test_main_readme_links_the_thirdparty_readme():
     assert "thirdparty/README.md" in (ROOT / "README.md").read_text(encoding="utf-8")
 
