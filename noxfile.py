@@ -144,3 +144,88 @@ def bench(session: nox.Session) -> None:
     when a target is missed (tools/bench/bench.py; e.g. ``nox -s bench -- --sizes 1000,10000``)."""
     _install(session)
     session.run("python", "tools/bench/bench.py", *session.posargs)
+
+
+#: Where the third-party adapters are described: one manifest per scheme (thirdparty/README.md).
+THIRDPARTY_MANIFESTS = "thirdparty/*/libraries.json"
+
+
+def _thirdparty_libraries(session: nox.Session) -> list[dict]:
+    """Every adapter of every manifest, or those the positional arguments name (CI runs a subset)."""
+    libraries = []
+    for manifest in sorted(ROOT.glob(THIRDPARTY_MANIFESTS)):
+        scheme = manifest.parent.name
+        entries = json.loads(manifest.read_text(encoding="utf-8"))["libraries"]
+        libraries += [{**entry, "scheme": scheme} for entry in entries]
+    unknown = set(session.posargs) - {lib["name"] for lib in libraries}
+    if unknown:
+        session.error(f"thirdparty: no adapter named {', '.join(sorted(unknown))}")
+    return [lib for lib in libraries if not session.posargs or lib["name"] in session.posargs]
+
+
+def _offline_first(argv: list[str]) -> list[str] | None:
+    """The same build from the local caches only, where the tool has such a mode (tried before going online)."""
+    if argv[0] == "cargo":
+        return [*argv, "--offline"]
+    if argv[0] == "mvn":
+        return [argv[0], "--offline", *argv[1:]]
+    return None
+
+
+def _untestable_ids(session: nox.Session, path: str) -> list[str]:
+    """The ids of an adapter's untestable.yaml, read with the session's PyYAML (nox's own Python may lack it)."""
+    code = "import sys, yaml; print(*(e['id'] for e in yaml.safe_load(open(sys.argv[1]))['untestable']), sep='\\n')"
+    return session.run("python", "-c", code, str(ROOT / path), silent=True).split()
+
+
+def _build_thirdparty(session: nox.Session, library: dict) -> None:
+    for argv in library["build"]:
+        offline = _offline_first(argv)
+        if offline is not None:
+            session.log(" ".join(offline))
+            done = subprocess.run(offline, cwd=ROOT, capture_output=True, check=False)  # noqa: S603 - manifest argv
+            if done.returncode == 0:
+                continue
+            session.log(f"{library['name']}: not all of it is cached, building online")
+        session.run(*argv, external=True)
+
+
+@nox.session
+def thirdparty(session: nox.Session) -> None:
+    """Build each third-party library at its pinned version and run the suite against it (thirdparty/README.md).
+
+    Per adapter: its expected-failure list (a fixed or newly broken divergence fails), the vectors its library's
+    API cannot express left out, and every other vector of the operations it offers required to be executed.
+    """
+    _install(session)
+    out = REPORTS / "thirdparty"
+    out.mkdir(parents=True, exist_ok=True)
+    failed, runs = [], []
+    for library in _thirdparty_libraries(session):
+        name = library["name"]
+        if shutil.which(library["tool"]) is None:
+            if REQUIRE_ALL:
+                session.error(f"thirdparty {name}: {library['tool']} not found (HMAC_CONFORMANCE_REQUIRE_ALL=1)")
+            session.warn(f"thirdparty {name}: {library['tool']} not found, skipped")
+            continue
+        _build_thirdparty(session, library)
+        untestable = _untestable_ids(session, library["untestable"])
+        impl = next(spec for spec in library["impl"] if spec.startswith("jsonl:"))
+        args = [
+            f"--vectors=vectors/{library['scheme']}", f"--impl={impl}", f"--xfail={library['xfail']}",
+            *(f"--exclude={glob}" for glob in untestable),
+            *(f"--require={library['scheme']}/{op}" for op in library["operations"]),
+            f"--report=json:{out / name}.json", f"--report=markdown:{out / name}.md",
+        ]  # fmt: skip
+        try:
+            session.run("hmac-conformance", "run", "-q", *args)
+        except nox.command.CommandFailed:
+            failed.append(name)
+        if (out / f"{name}.json").exists():
+            runs.append(out / f"{name}.json")
+    if runs:
+        session.run("hmac-conformance", "report", *map(str, runs), f"--html={out / 'matrix.html'}",
+                    f"--markdown={out / 'matrix.md'}")  # fmt: skip
+    if failed:
+        session.error(f"thirdparty: {', '.join(failed)} did not match the expected results (reports in {out})")
+    session.log(f"reports in {out}")
