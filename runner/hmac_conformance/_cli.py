@@ -300,12 +300,13 @@ def _parser() -> Parser:
 
 FUZZ_EPILOG = """\
 Cases come from each scheme's strategies (docs/fuzz.md); the reference gives each expected value. The first
-disagreement on a case that makes a sound vector is shrunk to a minimal case and written to --out, validated
-(schema, lint, expected value confirmed by the reference and the independent implementation).
+disagreement (a crash or a timeout too) is shrunk to a minimal case and written as a vector file to
+--out/SCHEME/, validated (schema, lint, expected value confirmed by the reference and the independent
+implementation). The same --seed tries the same cases.
 
 exit status:
   0  no disagreement within the budget
-  1  a disagreement (written to --out), or the implementation did not start or tested nothing
+  1  a disagreement (written to --out), or the implementation did not start, kept crashing or tested nothing
   2  usage error (found before the implementation starts)
 """
 
@@ -324,15 +325,19 @@ def _add_fuzz(f: argparse.ArgumentParser) -> None:
     f.add_argument("--seconds", type=_positive_seconds, default=60.0, help="search budget (default 60)")
     f.add_argument("--max-examples", type=_count, metavar="N", help="at most N cases per scheme and operation")
     f.add_argument("--seed", type=_seed, help="the seed: the same seed tries the same cases (default: random)")
-    f.add_argument("--out", type=Path, default=Path("fuzz.yaml"), help="where a find is written (default fuzz.yaml)")
+    f.add_argument("--out", type=Path, default=Path("fuzz-findings"), metavar="DIR",
+                   help="folder a find is written to, as DIR/SCHEME/fuzz-DIGEST.yaml (default fuzz-findings)")  # fmt: skip
     f.add_argument("--strict-reasons", action="store_true", help="a different rejection reason is a disagreement")
     f.add_argument("--timeout", type=_positive_seconds, default=5.0, help="seconds per case (default 5)")
 
 
 def cmd_fuzz(args: argparse.Namespace) -> int:
-    from hmac_conformance import _fuzz  # noqa: PLC0415 - Hypothesis is imported only to fuzz
-
-    return _fuzz.command(args)
+    implementation(args.impl, timeout=args.timeout)  # a bad --impl is a usage error before anything starts
+    try:
+        from hmac_conformance import _fuzz  # noqa: PLC0415 - Hypothesis is imported only to fuzz
+    except ModuleNotFoundError as exc:
+        raise UsageError(f"fuzz needs {exc.name}: pip install 'hmac-conformance[fuzz]'") from None
+    return _fuzz.command(args, lambda: implementation(args.impl, timeout=args.timeout))
 
 
 def _reports(specs: Sequence[str]) -> list[tuple[str, Path]]:

@@ -1,53 +1,59 @@
 """Differential fuzzing: generated cases, the reference's answer, the implementation's answer (docs/fuzz.md).
 
 Each scheme says how to generate its cases (``Scheme.strategies``: Hypothesis strategies of valid-but-edgy inputs
-and of mutated, re-signed requests). For every case the reference computes the expected value and the case goes
-to the implementation through the same adapters and the same comparators as ``run``. The first disagreement that
-makes a sound vector (the scheme's lint accepts it: the expected value confirmed by the independent cross-check,
-one defect per rejection…) is shrunk by Hypothesis to a minimal case and becomes a vector file that ``validate``
+and of mutated, re-signed requests). For every case the reference computes the expected value; a case the
+scheme's lint would not accept as a vector (the expected value confirmed by the independent cross-check, one
+defect per rejection…) is dropped before it is sent, so every disagreement is on a sound vector. The case goes to
+the implementation through the same adapters and the same comparators as ``run``. The first disagreement (a
+crash or a timeout too) is shrunk by Hypothesis to a minimal case and becomes a vector file that ``validate``
 accepts: a find is a regression vector in one step.
 
-Determinism: each target's search is seeded from ``--seed`` and its name, with no example database, so the same
-seed tries the same cases in the same order; a time budget only decides where the search stops.
+Determinism: each target's search is seeded from ``--seed`` and its name, with no example database and
+Hypothesis's own files in a temporary folder, so the same seed tries the same cases in the same order; a time
+budget only decides where the search stops.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import hashlib
 import json
+import os
 import random
-import re
 import shlex
 import sys
 import tempfile
 import time
 import unittest
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, Phase, Verbosity, given, reject, settings
+from hypothesis import configuration as hypothesis_configuration
 from hypothesis import seed as hypothesis_seed
-from hypothesis.errors import Flaky, HypothesisException
+from hypothesis.errors import Flaky, HypothesisException, HypothesisWarning
 
 from hmac_conformance import _emit as emit
 from hmac_conformance import _outputs as outputs
 from hmac_conformance import _paths as paths
 from hmac_conformance import schemes
-from hmac_conformance._adapters import implementation
 from hmac_conformance._adapters.base import Adapter
 from hmac_conformance._compare import judge
 from hmac_conformance._exceptions import AdapterError, UsageError
 from hmac_conformance._load import LoadResult, load
 from hmac_conformance._model import Problem, Vector, to_wire
 from hmac_conformance._outcome import Response, Result
-from hmac_conformance._validate import lint, validate
+from hmac_conformance._validate import lint
 
 #: Shrinking a find may take this much longer than the search budget (an implementation that times out on every
 #: call would otherwise shrink for hours); the best case found so far is written when it runs out.
 SHRINK_SECONDS = 30.0
+#: Fresh adapters a run may start after the previous one gave up on a crashing implementation.
+RENEWALS = 20
 #: Outcomes that say nothing about the case (the implementation declined it).
 UNTESTED = frozenset({"skip", "unsupported"})
 DESCRIPTION_LIMIT = 200
@@ -64,10 +70,12 @@ class Target:
         return f"{self.scheme}/{self.operation}"
 
 
-def fuzzable(selected_schemes: Sequence[str], operations: Sequence[str]) -> list[Target]:
+def fuzzable(selected_schemes: Sequence[str], operations: Sequence[str] = ()) -> list[Target]:
     """The targets a selection names, in registry order; UsageError for a selection that has none."""
     registered = schemes.all_schemes()
     for name in selected_schemes:
+        if name not in registered:
+            raise UsageError(f"--scheme {name}: no such scheme (choose from {', '.join(registered)})")
         if registered[name].strategies is None:
             raise UsageError(f"--scheme {name}: this scheme has no fuzzing strategies, so it cannot be fuzzed")
     chosen = [
@@ -93,7 +101,7 @@ class Find:
     #: Cases tried in its target before the first disagreement, and calls spent shrinking it.
     cases_before: int
     shrink_calls: int
-    #: Sent once more after shrinking: did the implementation disagree again?
+    #: Sent once more after shrinking: did the implementation disagree the same way again?
     reproduced: bool
 
 
@@ -102,11 +110,12 @@ class TargetRun:
     target: Target
     cases: int = 0
     untested: int = 0
-    #: Generated inputs the reference could not answer (a strategy bug; they are skipped).
+    #: Generated inputs the reference could not answer, or that are not sound vectors (dropped unsent).
     refused: int = 0
-    #: Disagreements whose case is not a sound vector: what the lint says (a suite bug, reported loudly).
-    unsound: tuple[str, ...] = ()
+    unsound: int = 0
     skipped: str | None = None
+    #: The search itself failed (a strategy or the reference raised): a bug in the suite.
+    error: str | None = None
     seconds: float = 0.0
 
 
@@ -118,7 +127,7 @@ class FuzzRun:
     targets: tuple[TargetRun, ...] = ()
     find: Find | None = None
     startup_error: str | None = None
-    #: The implementation stopped answering (a persistent process given up): a harness problem.
+    #: The implementation could not be kept running (every fresh start gave up): a harness problem.
     broken: str | None = None
     seconds: float = 0.0
 
@@ -136,9 +145,7 @@ class FuzzRun:
             out.append(f"the implementation is broken: {self.broken}")
         if self.find:
             out.append(f"disagreement on {self.find.vector.scheme}/{self.find.vector.operation}")
-        for t in self.targets:
-            if t.unsound:
-                out.append(f"{t.target}: {len(t.unsound)} disagreement(s) on cases that are not sound vectors")
+        out += [f"{t.target}: the search failed: {t.error}" for t in self.targets if t.error]
         if not self.startup_error and not self.cases:
             out.append("no case was tested (every one unsupported or skipped)")
         return out
@@ -157,33 +164,65 @@ class _Disagreement(Exception):
 
 
 def since() -> str:
-    """The suite version a new vector is written for: the one under development (``vectors/VERSION``)."""
-    return paths.suite_version()
+    """The suite version a found vector is written for: the next one (released vectors never change)."""
+    major, minor, _ = paths.suite_version().split(".")
+    return f"{major}.{int(minor) + 1}.0"
 
 
-def vector_id(group: str, operation: str, inp: dict[str, Any]) -> str:
-    """A fresh id from the case itself: the same case always gets the same id, another case another one."""
-    digest = hashlib.sha256(json.dumps([operation, to_wire(inp)], sort_keys=True).encode()).hexdigest()[:12]
-    return f"{group}/{operation}-{digest}"
+def case_digest(operation: str, inp: dict[str, Any]) -> str:
+    """A name from the case itself: the same case always gets the same name, another case another one."""
+    return hashlib.sha256(json.dumps([operation, to_wire(inp)], sort_keys=True).encode()).hexdigest()[:12]
 
 
-def _one(adapter: Adapter, vector: Vector) -> Response:
-    for _, response in adapter.run([vector]):
-        return response
-    return Response("error", message="no outcome was produced for this case")
+def group_of(operation: str, inp: dict[str, Any]) -> str:
+    """The group of a found vector's id, and its file's name: ``fuzz-<digest>`` (one vector per file)."""
+    return f"fuzz-{case_digest(operation, inp)}"
+
+
+class _Implementation:
+    """The implementation under test, started afresh when a persistent adapter gives up on a crashing process:
+    a crash is a finding, and shrinking it must not be judged by an adapter that answers every case with an
+    error."""
+
+    def __init__(self, first: Adapter, make: Callable[[], Adapter]) -> None:
+        self.adapter, self.make = first, make
+        self.renewals = 0
+        self.broken: str | None = None
+
+    def answer(self, vector: Vector) -> Response:
+        if getattr(self.adapter, "broken", None):
+            self._renew(str(self.adapter.broken))  # type: ignore[attr-defined]
+        for _, response in self.adapter.run([vector]):
+            return response
+        return Response("error", message="no outcome was produced for this case")
+
+    def _renew(self, why: str) -> None:
+        self.adapter.close()
+        self.renewals += 1
+        if self.renewals > RENEWALS:
+            self.broken = f"given up after {RENEWALS} fresh starts (last: {why})"
+            raise _OutOfTime(self.broken)
+        self.adapter = self.make()
+        try:
+            self.adapter.start()
+        except AdapterError as exc:
+            self.broken = f"a fresh start failed: {exc}"
+            raise _OutOfTime(self.broken) from None
+
+    def close(self) -> None:
+        self.adapter.close()
 
 
 def _sound(vector: Vector) -> list[str]:
     """What the validation of a vector file would say about this one vector (generic lint and the scheme's)."""
-    return [p.message for p in lint(LoadResult(vectors=[vector]))]
+    return [p.message for p in lint(LoadResult(vectors=[vector]), suite_version=vector.since)]
 
 
 def _labelled(vector: Vector, fuzzing: schemes.Fuzzing) -> tuple[Vector, list[str]]:
     """The vector with the first of the scheme's tag sets that its lint accepts; else the problems of the first."""
     first: list[str] | None = None
-    rules = fuzzing.rules(vector.operation, vector.input, vector.expected)
     for tags in fuzzing.tags(vector.operation, vector.input, vector.expected):
-        labelled = replace(vector, rules=tuple(rules), tags=tuple(dict.fromkeys(("fuzz", *tags))))
+        labelled = replace(vector, tags=tuple(dict.fromkeys(("fuzz", *tags))))
         problems = _sound(labelled)
         if not problems:
             return labelled, []
@@ -191,58 +230,66 @@ def _labelled(vector: Vector, fuzzing: schemes.Fuzzing) -> tuple[Vector, list[st
     return vector, first or ["the scheme offers no tag set for this case"]
 
 
-def _description(seed: int, result: Result) -> str:
+def _description(result: Result) -> str:
     said = result.message.splitlines()[0] if result.message else result.status
-    text = f"Found by fuzzing (seed {seed}): an implementation {said}"
+    text = f"Found by fuzzing: an implementation {said}"
     if result.status == "error":
-        text = f"Found by fuzzing (seed {seed}): an implementation failed to answer ({said})"
-    return text if len(text) <= DESCRIPTION_LIMIT else text[: DESCRIPTION_LIMIT - 1] + "…"
+        text = f"Found by fuzzing: an implementation failed to answer ({said})"
+    return text if len(text) <= DESCRIPTION_LIMIT else text[: DESCRIPTION_LIMIT - 1] + "\u2026"
 
 
 @dataclass
 class _Search:
     """The state of one target's search, seen by the function Hypothesis calls."""
 
-    adapter: Adapter
+    implementation: _Implementation
     target: Target
     fuzzing: schemes.Fuzzing
     strict_reasons: bool
-    seed: int
-    group: str
     deadline: float
     cases: int = 0
     untested: int = 0
     refused: int = 0
-    passed: int = 0
-    unsound: list[str] = field(default_factory=list)
+    unsound: int = 0
     best: tuple[Vector, Result, tuple[str, ...]] | None = None
     cases_before: int = 0
     shrink_calls: int = 0
 
-    def check(self, generated: schemes.Generated) -> None:
-        if time.monotonic() > self.deadline:
-            raise _OutOfTime("budget spent")
-        scheme = schemes.get(self.target.scheme)
-        inp = generated.input
+    def vector(self, generated: schemes.Generated) -> Vector | None:
+        """The sound vector of a generated case (the reference's expected value), or None to drop the case."""
+        scheme, operation, inp = schemes.get(self.target.scheme), self.target.operation, generated.input
         try:
-            expected = scheme.reference(self.target.operation, copy.deepcopy(inp))
+            expected = scheme.reference(operation, copy.deepcopy(inp))
         except Exception:  # noqa: BLE001 - an input the reference cannot answer is not a case
             self.refused += 1
-            reject()
+            return None
+        group = group_of(operation, inp)
         vector = Vector(
-            id=vector_id(self.group, self.target.operation, inp),
+            id=f"{self.target.scheme}/{group}/{operation}",
             scheme=self.target.scheme,
-            operation=self.target.operation,
-            description="",
-            rules=tuple(self.fuzzing.rules(self.target.operation, inp, expected)),
+            operation=operation,
+            description="Found by fuzzing",
+            rules=tuple(self.fuzzing.rules(operation, inp, expected)),
             tags=(),
             since=since(),
             source="generated",
             input=inp,
             expected=expected,
-            path=Path(f"{self.group}.yaml"),
+            path=Path(f"{group}.yaml"),
         )
-        result = judge(vector, _one(self.adapter, vector), self.strict_reasons)
+        labelled, problems = _labelled(vector, self.fuzzing)
+        if problems:
+            self.unsound += 1
+            return None
+        return labelled
+
+    def check(self, generated: schemes.Generated) -> None:
+        if time.monotonic() > self.deadline:
+            raise _OutOfTime("budget spent")
+        vector = self.vector(generated)
+        if vector is None:
+            reject()
+        result = judge(vector, self.implementation.answer(vector), self.strict_reasons)
         if self.best is not None:
             self.shrink_calls += 1
         if result.status in UNTESTED:
@@ -250,18 +297,11 @@ class _Search:
             return
         self.cases += 1
         if result.status == "pass":
-            self.passed += 1
             return
-        labelled, problems = _labelled(vector, self.fuzzing)
-        if problems:
-            if len(self.unsound) < 3:
-                self.unsound.append(f"{vector.id}: {problems[0]}")
-            return
-        labelled = replace(labelled, description=_description(self.seed, result))
         if self.best is None:
             self.cases_before = self.cases
             self.deadline = max(self.deadline, time.monotonic() + SHRINK_SECONDS)
-        self.best = (labelled, result, generated.how)
+        self.best = (replace(vector, description=_description(result)), result, generated.how)
         raise _Disagreement(vector.id)
 
 
@@ -269,10 +309,10 @@ def _target_seed(seed: int, target: Target) -> int:
     return int.from_bytes(hashlib.sha256(f"{seed}/{target}".encode()).digest()[:8], "big")
 
 
-def _search(search: _Search, strategy: Any, max_examples: int) -> str | None:
-    """Run Hypothesis over one target; the reason it ended abnormally, if it did."""
+def _search(search: _Search, strategy: Any, seed: int, max_examples: int) -> str | None:
+    """Run Hypothesis over one target; why the search itself failed, if it did (a bug in the suite)."""
 
-    @hypothesis_seed(_target_seed(search.seed, search.target))
+    @hypothesis_seed(_target_seed(seed, search.target))
     @settings(
         max_examples=max_examples,
         deadline=None,
@@ -289,72 +329,92 @@ def _search(search: _Search, strategy: Any, max_examples: int) -> str | None:
         search.check(generated)
 
     try:
-        property_holds()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", HypothesisWarning)  # e.g. about the repr of a 64 KiB message
+            property_holds()
     except (_Disagreement, _OutOfTime):
         return None
     except Flaky:
-        return "the implementation did not answer the same case the same way twice"
+        # Only a find can be flaky here: the implementation answered the same case differently.
+        return None
     except HypothesisException as exc:
         return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+    except Exception as exc:  # noqa: BLE001 - a strategy that raises is reported, never a crash of the fuzzer
+        return f"{type(exc).__name__}: {exc}"
     return None
 
 
+@contextlib.contextmanager
+def _hypothesis_files() -> Iterator[None]:
+    """Hypothesis's own files (its caches) in a temporary folder, never in the user's working directory."""
+    before = vars(hypothesis_configuration).get("__hypothesis_home_directory")
+    with tempfile.TemporaryDirectory(prefix="hmac-conformance-fuzz-") as home:
+        hypothesis_configuration.set_hypothesis_home_dir(home)
+        try:
+            yield
+        finally:
+            hypothesis_configuration.set_hypothesis_home_dir(before)
+
+
 def fuzz(
-    adapter: Adapter,
+    make: Callable[[], Adapter],
     targets: Sequence[Target],
     *,
     seed: int,
     seconds: float,
     max_examples: int | None = None,
     strict_reasons: bool = False,
-    group: str = "fuzz",
     log: Callable[[str], None] = lambda line: None,
 ) -> FuzzRun:
-    """Search each target in turn, the budget shared among those left, until the first sound disagreement."""
+    """Search each target in turn, the budget shared among those left, until the first disagreement.
+    ``make`` builds a fresh adapter for the implementation (one at the start, more if it keeps crashing)."""
     started = time.monotonic()
+    adapter = make()
     try:
         adapter.start()
     except AdapterError as exc:
         return FuzzRun(adapter.spec, adapter.identity, seed, startup_error=str(exc))
+    implementation = _Implementation(adapter, make)
     runs: list[TargetRun] = []
     find: Find | None = None
-    broken: str | None = None
     try:
-        for index, target in enumerate(targets):
-            scheme = schemes.get(target.scheme)
-            why = _not_supported(adapter.supports, target)
-            if why:
-                runs.append(TargetRun(target, skipped=why))
-                log(f"  {target!s:<32} not fuzzed: {why}")
-                continue
-            now = time.monotonic()
-            budget = max(0.0, (started + seconds - now) / (len(targets) - index))
-            assert scheme.strategies is not None
-            fuzzing = scheme.strategies()
-            search = _Search(adapter, target, fuzzing, strict_reasons, seed, scheme_group(group, target.scheme),
-                             now + budget)  # fmt: skip
-            note = _search(search, fuzzing.inputs[target.operation], max_examples or 10**9)
-            run = TargetRun(target, search.cases, search.untested, search.refused, tuple(search.unsound),
-                            seconds=time.monotonic() - now)  # fmt: skip
-            runs.append(run)
-            log(_target_line(run, search, note))
-            if search.best is not None:
-                vector, result, how = search.best
-                broken = getattr(adapter, "broken", None) if result.status == "error" else None
-                again = judge(vector, _one(adapter, vector), strict_reasons)
-                find = Find(
-                    vector, result, how, search.cases_before, search.shrink_calls, again.status == result.status
-                )
-                break
+        with _hypothesis_files():
+            for index, target in enumerate(targets):
+                why = _not_supported(adapter.supports, target)
+                if why:
+                    runs.append(TargetRun(target, skipped=why))
+                    log(f"  {target!s:<32} not fuzzed: {why}")
+                    continue
+                scheme = schemes.get(target.scheme)
+                assert scheme.strategies is not None
+                fuzzing = scheme.strategies()
+                now = time.monotonic()
+                budget = max(0.0, (started + seconds - now) / (len(targets) - index))
+                search = _Search(implementation, target, fuzzing, strict_reasons, now + budget)
+                error = _search(search, fuzzing.inputs[target.operation], seed, max_examples or 10**9)
+                run = TargetRun(target, search.cases, search.untested, search.refused, search.unsound,
+                                error=error, seconds=time.monotonic() - now)  # fmt: skip
+                runs.append(run)
+                log(_target_line(run, search))
+                if search.best is not None:
+                    vector, result, how = search.best
+                    again = (
+                        judge(vector, implementation.answer(vector), strict_reasons)
+                        if not implementation.broken
+                        else result
+                    )
+                    find = Find(vector, result, how, search.cases_before, search.shrink_calls,
+                                again.status == result.status)  # fmt: skip
+                    break
+                if implementation.broken:
+                    break
+    except _OutOfTime:
+        pass  # the implementation was given up while the find was sent once more
     finally:
-        adapter.close()
-    return FuzzRun(adapter.spec, adapter.identity, seed, tuple(runs), None if broken else find, broken=broken,
+        implementation.close()
+    return FuzzRun(implementation.adapter.spec, implementation.adapter.identity, seed, tuple(runs), find,
+                   broken=implementation.broken if find is None else None,
                    seconds=time.monotonic() - started)  # fmt: skip
-
-
-def scheme_group(group: str, scheme: str) -> str:
-    """The id prefix of a found vector: ``<scheme>/<group>`` (the group is the output file's name)."""
-    return f"{scheme}/{group}"
 
 
 def _not_supported(supports: dict[str, Any] | None, target: Target) -> str | None:
@@ -368,20 +428,18 @@ def _not_supported(supports: dict[str, Any] | None, target: Target) -> str | Non
     return None
 
 
-def _target_line(run: TargetRun, search: _Search, note: str | None) -> str:
+def _target_line(run: TargetRun, search: _Search) -> str:
     parts = [f"{run.cases} cases"]
     if run.untested:
         parts.append(f"{run.untested} unsupported or skipped")
-    if run.refused:
-        parts.append(f"{run.refused} inputs the reference refused (a strategy bug)")
+    if run.refused or run.unsound:
+        parts.append(f"{run.refused + run.unsound} generated inputs dropped (not sound vectors)")
     if search.best is not None:
         parts.append(f"DISAGREEMENT after {search.cases_before} cases, shrunk in {search.shrink_calls} calls")
-    elif not run.unsound:
+    elif not run.error:
         parts.append("no disagreement")
-    if run.unsound:
-        parts.append(f"{len(run.unsound)} disagreement(s) on unsound cases")
-    if note:
-        parts.append(note)
+    if run.error:
+        parts.append(f"SEARCH FAILED: {run.error}")
     return f"  {run.target!s:<32} " + ", ".join(parts) + f" ({run.seconds:.1f} s)"
 
 
@@ -393,34 +451,36 @@ def render(run: FuzzRun, find: Find, command: str) -> str:
     vector, result = find.vector, find.result
     got = json.dumps(to_wire(result.got), ensure_ascii=True) if result.got is not None else result.message
     comments = [
-        f"Found by `{command}` against {run.identity.get('name', run.spec)} ({run.spec}),",
+        f"Found by `{command}`",
+        f"against {run.identity.get('name', run.spec)} ({run.spec}),",
         f"after {find.cases_before} cases; shrunk in {find.shrink_calls} calls.",
         f"The implementation: {result.status}: {emit.comment_text(got)[:300]}",
         f"The reference: {emit.comment_text(json.dumps(to_wire(vector.expected), ensure_ascii=True))[:300]}",
         *(f"Made as: {emit.comment_text(step)}" for step in find.how),
     ]
     header = [
-        "Found by differential fuzzing: copy this file into vectors/"
-        f"{vector.scheme}/ to keep the case as a regression vector.",
+        f"Found by differential fuzzing: copy this file into vectors/{vector.scheme}/ to keep the case as a "
+        "regression vector (docs/fuzz.md).",
     ]
     return emit.render_file(
-        vector.scheme, "Cases found by differential fuzzing (hmac-conformance fuzz), each shrunk to a minimum.",
+        vector.scheme, "A case found by differential fuzzing (hmac-conformance fuzz), shrunk to a minimum.",
         [(vector, comments)], header,
     )  # fmt: skip
 
 
-def check_file(path: Path, text: str) -> list[str]:
-    """Validate a vector file before it is written: schema, lint, both expected values, and an id the suite does
-    not already use. The text is validated under the same file name (a scheme may tie ids to file names)."""
+def check_file(path: Path, text: str, suite_version: str) -> list[str]:
+    """Validate a vector file before it is written: schema, lint (both expected values confirmed), and a case
+    the suite does not hold yet. The text is validated under the same file name (a scheme ties ids to it; the
+    name is the case's digest, so a kept find has a file of that name in vectors/)."""
     with tempfile.TemporaryDirectory() as folder:
         trial = Path(folder) / path.name
         trial.write_text(text, encoding="utf-8")
-        result, problems = validate([trial])
+        result = load([trial])
+        problems = result.problems + lint(result, suite_version=suite_version)
         messages = [_relocated(p, trial, path) for p in problems]
-    taken = {v.id for v in load().vectors}
-    messages += [
-        f"{path}: [{v.id}] the suite already has a vector with this id" for v in result.vectors if v.id in taken
-    ]
+    kept = paths.VECTORS / path.parent.name / path.name
+    if kept.exists():
+        messages.append(f"{path}: the suite already has this case ({kept})")
     if not result.vectors and not messages:
         messages.append(f"{path}: no vector could be read back")
     return messages
@@ -430,39 +490,45 @@ def _relocated(problem: Problem, trial: Path, path: Path) -> str:
     return str(replace(problem, path=path)) if Path(problem.path) == trial else str(problem)
 
 
+def write_find(run: FuzzRun, find: Find, out: Path, command: str) -> tuple[Path, list[str]]:
+    """Write a find as ``OUT/<scheme>/<group>.yaml`` if it validates; the path and any validation problems."""
+    vector = find.vector
+    path = out / vector.scheme / f"{vector.path.stem}.yaml"
+    text = render(run, find, command)
+    problems = check_file(path, text, vector.since)
+    if not problems:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        outputs.write_text(path, text)
+    return path, problems
+
+
 # -- the command --------------------------------------------------------------------------------------------------
 
 EXIT_OK, EXIT_FOUND = 0, 1
-GROUP = re.compile(r"[a-z0-9][a-z0-9._-]*")
 
 
-def out_group(path: Path) -> str:
-    """The ids' group a vector file's name gives (``fuzz.yaml`` -> ``fuzz``); UsageError for a name that cannot."""
-    if path.suffix != ".yaml" or not GROUP.fullmatch(path.stem):
-        raise UsageError(
-            f"--out {path}: the file name must be GROUP.yaml, GROUP in lowercase letters, digits, '.', '_' and '-' "
-            "(it becomes the group of the vector's id)"
-        )
-    outputs.check_writable(f"--out {path}", path)
-    return path.stem
+def check_out(out: Path) -> None:
+    """UsageError unless ``--out`` is a writable folder, or one that can be made in a writable folder."""
+    if not out.exists():
+        outputs.check_writable(f"--out {out}", out)
+    elif not out.is_dir():
+        raise UsageError(f"--out {out}: not a folder")
+    elif not os.access(out, os.W_OK | os.X_OK):
+        raise UsageError(f"--out {out}: folder is not writable")
 
 
-def command(args: Any) -> int:
+def command(args: Any, make: Callable[[], Adapter]) -> int:
     """``hmac-conformance fuzz``: every usage problem is found before the implementation starts."""
     targets = fuzzable(args.scheme, args.operation)
-    group = out_group(args.out)
-    adapter = implementation(args.impl, timeout=args.timeout)
+    check_out(args.out)
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**32)
     out = sys.stdout
     budget = f"{args.seconds:g} s" + (f", at most {args.max_examples} cases per target" if args.max_examples else "")
     print(f"fuzz {args.impl}: seed {seed}, budget {budget}, {len(targets)} target(s)", file=out, flush=True)
-    run = fuzz(adapter, targets, seed=seed, seconds=args.seconds, max_examples=args.max_examples,
-               strict_reasons=args.strict_reasons, group=group, log=lambda line: print(line, file=out, flush=True))  # fmt: skip
+    run = fuzz(make, targets, seed=seed, seconds=args.seconds, max_examples=args.max_examples,
+               strict_reasons=args.strict_reasons, log=lambda line: print(line, file=out, flush=True))  # fmt: skip
     if run.find is not None:
         _report_find(run, run.find, args, seed)
-    for t in run.targets:
-        for problem in t.unsound:
-            print(f"UNSOUND CASE {t.target}: {problem}", file=out)
     total = f"{run.cases} cases in {run.seconds:.1f} s (seed {seed})"
     if run.ok:
         print(f"\nOK: no disagreement in {total}", file=out)
@@ -476,6 +542,7 @@ def command(args: Any) -> int:
 def _command_line(args: Any, seed: int) -> str:
     parts = ["hmac-conformance fuzz", f"--impl {shlex.quote(args.impl)}", f"--seed {seed}"]
     parts += [f"--scheme {s}" for s in args.scheme] + [f"--operation {o}" for o in args.operation]
+    parts += [f"--max-examples {args.max_examples}"] if args.max_examples else []
     parts += ["--strict-reasons"] if args.strict_reasons else []
     return " ".join(parts)
 
@@ -487,17 +554,15 @@ def _report_find(run: FuzzRun, find: Find, args: Any, seed: int) -> None:
     lines += [f"    made as: {step}" for step in find.how]
     if not find.reproduced:
         lines.append("    note: sent again, the implementation answered differently (it is not deterministic)")
-    text = render(run, find, _command_line(args, seed))
-    problems = check_file(args.out, text)
+    path, problems = write_find(run, find, args.out, _command_line(args, seed))
     if problems:
         lines.append("    the case could not be written as a valid vector (a bug in the suite; please report it):")
         lines += [f"      {p}" for p in problems]
     else:
-        outputs.write_text(args.out, text)
         lines.append(
-            f"    wrote {vector.id} to {args.out} (validated: schema, lint, expected value confirmed by the "
+            f"    wrote {vector.id} to {path} (validated: schema, lint, expected value confirmed by the "
             "reference and the independent implementation)"
         )
-        lines.append(f"    keep it: cp {args.out} vectors/{vector.scheme}/")
-        lines.append(f"    reproduce: hmac-conformance run --impl {shlex.quote(args.impl)} --vectors {args.out}")
+        lines.append(f"    reproduce: hmac-conformance run --impl {shlex.quote(args.impl)} --vectors {path}")
+        lines.append(f"    keep it: cp {path} vectors/{vector.scheme}/  (since {vector.since}: docs/fuzz.md)")
     print("\n".join(lines), file=sys.stdout)

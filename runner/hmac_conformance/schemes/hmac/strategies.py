@@ -23,7 +23,7 @@ NAMES = tuple(ALGORITHMS)
 def sized_bytes(draw: st.DrawFn, around: int, label: str) -> tuple[bytes, str]:
     """A byte string of a length that matters: empty, one byte, one block ±1, two blocks, or any length."""
     length = draw(
-        st.sampled_from([around, around + 1, around - 1, 0, 1, 2 * around, around // 2]) | st.integers(0, 3 * around)
+        st.sampled_from([0, 1, around - 1, around, around + 1, 2 * around, around // 2]) | st.integers(0, 3 * around)
     )
     fill = draw(st.sampled_from(["random", "zeros", "0x0b", "text", "nul-led"]))
     if fill == "random":
@@ -41,7 +41,7 @@ def sized_bytes(draw: st.DrawFn, around: int, label: str) -> tuple[bytes, str]:
 
 @st.composite
 def messages(draw: st.DrawFn, block: int) -> tuple[bytes, str]:
-    if draw(st.integers(0, 19)) == 0:  # past the 64 KiB chunk size of streaming code
+    if draw(st.integers(0, 19)) == 19:  # past the 64 KiB chunk size of streaming code (shrinks to short)
         length = draw(st.sampled_from([65536, 65535, 65537, 131072]))
         return bytes([draw(st.integers(0, 255))]) * length, f"message of {length} equal bytes"
     return draw(sized_bytes(block, "message"))
