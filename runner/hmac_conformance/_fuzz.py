@@ -284,7 +284,7 @@ class _Search:
         return labelled
 
     def check(self, generated: schemes.Generated) -> None:
-        if time.monotonic() > self.deadline:
+        if time.monotonic() > self.deadline and self.cases + self.untested:  # every target tests a case
             raise _OutOfTime("budget spent")
         vector = self.vector(generated)
         if vector is None:
@@ -345,11 +345,12 @@ def _search(search: _Search, strategy: Any, seed: int, max_examples: int) -> str
 
 
 @contextlib.contextmanager
-def _hypothesis_files() -> Iterator[None]:
-    """Hypothesis's own files (its caches) in a temporary folder, never in the user's working directory."""
+def _hypothesis_files(home: Path | None) -> Iterator[None]:
+    """Hypothesis's own files (its Unicode tables, seconds to build) in ``home`` (``--out/.hypothesis``, kept for
+    the next run) or a temporary folder, never in the user's working directory."""
     before = vars(hypothesis_configuration).get("__hypothesis_home_directory")
-    with tempfile.TemporaryDirectory(prefix="hmac-conformance-fuzz-") as home:
-        hypothesis_configuration.set_hypothesis_home_dir(home)
+    with tempfile.TemporaryDirectory(prefix="hmac-conformance-fuzz-") as temporary:
+        hypothesis_configuration.set_hypothesis_home_dir(home or temporary)
         try:
             yield
         finally:
@@ -364,6 +365,7 @@ def fuzz(
     seconds: float,
     max_examples: int | None = None,
     strict_reasons: bool = False,
+    home: Path | None = None,
     log: Callable[[str], None] = lambda line: None,
 ) -> FuzzRun:
     """Search each target in turn, the budget shared among those left, until the first disagreement.
@@ -378,7 +380,7 @@ def fuzz(
     runs: list[TargetRun] = []
     find: Find | None = None
     try:
-        with _hypothesis_files():
+        with _hypothesis_files(home):
             for index, target in enumerate(targets):
                 why = _not_supported(adapter.supports, target)
                 if why:
@@ -526,7 +528,8 @@ def command(args: Any, make: Callable[[], Adapter]) -> int:
     budget = f"{args.seconds:g} s" + (f", at most {args.max_examples} cases per target" if args.max_examples else "")
     print(f"fuzz {args.impl}: seed {seed}, budget {budget}, {len(targets)} target(s)", file=out, flush=True)
     run = fuzz(make, targets, seed=seed, seconds=args.seconds, max_examples=args.max_examples,
-               strict_reasons=args.strict_reasons, log=lambda line: print(line, file=out, flush=True))  # fmt: skip
+               strict_reasons=args.strict_reasons, home=args.out / ".hypothesis",
+               log=lambda line: print(line, file=out, flush=True))  # fmt: skip
     if run.find is not None:
         _report_find(run, run.find, args, seed)
     total = f"{run.cases} cases in {run.seconds:.1f} s (seed {seed})"
