@@ -45,7 +45,7 @@ def _amz(seconds: int) -> str:
 
 
 @st.composite
-def targets(draw: st.DrawFn, query_mode: bool) -> tuple[str, str]:
+def targets(draw: st.DrawFn) -> tuple[str, str]:
     path = "/" + "/".join(draw(st.lists(st.sampled_from(SEGMENTS), max_size=4)))
     pieces = draw(st.lists(st.sampled_from(QUERY_PIECES), max_size=4))
     if not pieces:
@@ -55,8 +55,8 @@ def targets(draw: st.DrawFn, query_mode: bool) -> tuple[str, str]:
 
 
 @st.composite
-def requests(draw: st.DrawFn, query_mode: bool) -> tuple[dict[str, Any], list[str]]:
-    target, target_how = draw(targets(query_mode))
+def requests(draw: st.DrawFn) -> tuple[dict[str, Any], list[str]]:
+    target, target_how = draw(targets())
     headers = [["Host", draw(st.sampled_from([HOST, "EXAMPLE.amazonaws.com", "example.amazonaws.com:443"]))]]
     extra = draw(st.lists(st.tuples(st.sampled_from(HEADER_NAMES), st.sampled_from(HEADER_VALUES)), max_size=3))
     headers += [[name, value] for name, value in extra]
@@ -75,7 +75,7 @@ def requests(draw: st.DrawFn, query_mode: bool) -> tuple[dict[str, Any], list[st
 @st.composite
 def signing_inputs(draw: st.DrawFn) -> Generated:
     mode = draw(st.sampled_from(["header", "query"]))
-    request, how = draw(requests(mode == "query"))
+    request, how = draw(requests())
     credentials = dict(EXAMPLE)
     inp: dict[str, Any] = {
         "request": request,
