@@ -40,6 +40,7 @@ from hypothesis.errors import Flaky, HypothesisException, HypothesisWarning
 from hmac_conformance import _emit as emit
 from hmac_conformance import _outputs as outputs
 from hmac_conformance import _paths as paths
+from hmac_conformance import _released as released
 from hmac_conformance import schemes
 from hmac_conformance._adapters.base import Adapter
 from hmac_conformance._compare import judge
@@ -164,8 +165,13 @@ class _Disagreement(Exception):
 
 
 def since() -> str:
-    """The suite version a found vector is written for: the next one (released vectors never change)."""
-    major, minor, _ = paths.suite_version().split(".")
+    """The suite version a found vector is dated with: the one being prepared (``vectors/VERSION`` while it is not
+    released), else the next minor version (released vectors never change: docs/releasing.md)."""
+    version = paths.suite_version()
+    manifest, _ = released.read_manifest(released.manifest_path(paths.VECTORS))
+    if version not in manifest.versions:
+        return version
+    major, minor, _ = version.split(".")
     return f"{major}.{int(minor) + 1}.0"
 
 
@@ -471,14 +477,19 @@ def render(run: FuzzRun, find: Find, command: str) -> str:
 
 
 def check_file(path: Path, text: str, suite_version: str) -> list[str]:
-    """Validate a vector file before it is written: schema, lint (both expected values confirmed), and a case
-    the suite does not hold yet. The text is validated under the same file name (a scheme ties ids to it; the
+    """Validate a vector file before it is written: schema, lint (both expected values confirmed), the manifest of
+    released vectors (a new id, dated after the last release), and a case the suite does not hold yet. The text is validated under the same file name (a scheme ties ids to it; the
     name is the case's digest, so a kept find has a file of that name in vectors/)."""
     with tempfile.TemporaryDirectory() as folder:
         trial = Path(folder) / path.name
         trial.write_text(text, encoding="utf-8")
         result = load([trial])
-        problems = result.problems + lint(result, suite_version=suite_version)
+        manifest, _ = released.read_manifest(released.manifest_path(paths.VECTORS))
+        problems = [
+            *result.problems,
+            *lint(result, suite_version=suite_version),
+            *released.check(result.vectors, manifest, complete=False),
+        ]
         messages = [_relocated(p, trial, path) for p in problems]
     kept = paths.VECTORS / path.parent.name / path.name
     if kept.exists():
