@@ -21,7 +21,9 @@ import shutil
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -90,48 +92,63 @@ def _first_problem(text: str) -> str:
     return " ".join(line.strip() for line in lines[at : at + 2])
 
 
-def check_example(name: str, out: Path) -> str | None:
+@dataclass(frozen=True)
+class Checked:
+    """One run of the gate: what it printed, and why it failed (None: it did not)."""
+
+    lines: tuple[str, ...]
+    failure: str | None = None
+
+
+def check_example(name: str, out: Path) -> Checked:
     example = EXAMPLES[name]
     spec = next((s for s in example["impl"] if not s.startswith("cmd:")), example["impl"][0])
     selection = [f"--scheme={s}" for s in example["schemes"]]
     got = fuzz(spec, out, ONESHOT_CASES if spec.startswith("cmd:") else EXAMPLE_CASES, *selection)
     known = KNOWN.get(name)
-    print(f"example {name:<8} exit {got.code} in {got.seconds:5.1f} s  {_first_problem(got.text)[:150]}")
+    line = f"example {name:<8} exit {got.code} in {got.seconds:5.1f} s  {_first_problem(got.text)[:150]}"
     if got.code == 1 and known and known in got.text:
-        print(f"  known find, written to {got.written}")
-        return None
+        return Checked((line, f"  known find, written to {got.written}"))
     if known:
-        return f"example {name}: the known find ({known!r}) is gone or changed: update KNOWN in {__file__}"
-    if got.code != 0:
-        return f"example {name}: exit {got.code}:\n{got.text}"
-    return None
+        return Checked((line,), f"example {name}: the known find ({known!r}) is gone or changed: update KNOWN")
+    return Checked((line,), f"example {name}: exit {got.code}:\n{got.text}" if got.code != 0 else None)
 
 
-def check_mutant(spec: str, scheme: str, operation: str, out: Path) -> str | None:
+def check_mutant(spec: str, scheme: str, operation: str, out: Path) -> Checked:
     got = fuzz(spec, out, MUTANT_CASES, f"--scheme={scheme}", f"--operation={operation}")
-    print(f"mutant {spec:<58} exit {got.code} in {got.seconds:5.1f} s  {got.written or ''}")
+    line = f"mutant {spec:<58} exit {got.code} in {got.seconds:5.1f} s  {got.written or ''}"
     if got.code != 1 or got.written is None:
-        return f"mutant {spec}: not caught within {MUTANT_CASES} cases per target (exit {got.code}):\n{got.text}"
+        return Checked((line,), f"mutant {spec}: not caught in {MUTANT_CASES} cases per target (exit {got.code}):\n"
+                       f"{got.text}")  # fmt: skip
     if run(spec, got.written) != 1:
-        return f"mutant {spec}: the written vector {got.written} does not fail it"
-    if run("reference", got.written) != 0:
-        return f"mutant {spec}: the written vector {got.written} does not pass the reference"
-    return None
+        return Checked((line,), f"mutant {spec}: the written vector {got.written} does not fail it")
+    return Checked((line,))
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("examples", nargs="*", choices=sorted(EXAMPLES), metavar="EXAMPLE")
     parser.add_argument("--out", type=Path, default=ROOT / "reports" / "fuzz", help="where finds are written")
+    parser.add_argument("-j", "--jobs", type=int, default=2, help="runs at a time (default 2)")
     args = parser.parse_args()
     shutil.rmtree(args.out, ignore_errors=True)
     args.out.mkdir(parents=True)
     started = time.monotonic()
-    # One folder for every run: Hypothesis keeps its Unicode tables there (seconds to build), finds are named by
-    # their case, and a case found twice is the same file.
-    failures = [check_example(name, args.out) for name in args.examples]
-    failures += [check_mutant(spec, s, op, args.out) for spec, s, op in MUTANTS]
-    failures = [f for f in failures if f]
+    # One folder for every run: Hypothesis keeps its Unicode tables there (seconds to build, so the first run
+    # builds them alone), finds are named by their case, and a case found twice is the same file.
+    jobs = [partial(check_example, name, args.out) for name in args.examples]
+    jobs += [partial(check_mutant, spec, s, op, args.out) for spec, s, op in MUTANTS]
+    done = [jobs[0]()] if jobs else []
+    with ThreadPoolExecutor(max(1, args.jobs)) as pool:
+        done += list(pool.map(lambda job: job(), jobs[1:]))
+    for checked in done:
+        print("\n".join(checked.lines))
+    failures = [c.failure for c in done if c.failure]
+    # Every find passes the reference: one run over all of them.
+    if any(args.out.rglob("*.yaml")) and run("reference", args.out) != 0:
+        failures.append(
+            f"a find does not pass the reference: hmac-conformance run --impl reference --vectors {args.out}"
+        )
     print(f"fuzz gate: {len(args.examples)} examples, {len(MUTANTS)} mutants in {time.monotonic() - started:.0f} s")
     for failure in failures:
         print(f"FAILED: {failure}", file=sys.stderr)
