@@ -139,6 +139,14 @@ def lint(session: nox.Session) -> None:
 
 
 @nox.session
+def fuzz(session: nox.Session) -> None:
+    """Bounded differential fuzzing (docs/fuzz.md): no find in any bundled example, every one-bug mutant caught."""
+    _install(session, "[fuzz]")
+    examples = _available_examples(session)
+    session.run("python", "tools/fuzz_gate.py", *(ex["name"] for ex in examples), *session.posargs)
+
+
+@nox.session
 def bench(session: nox.Session) -> None:
     """Speed and memory at 1k, 10k and 100k vectors, each next to its floor; writes docs/performance.md and fails
     when a target is missed (tools/bench/bench.py; e.g. ``nox -s bench -- --sizes 1000,10000``)."""

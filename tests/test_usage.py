@@ -44,6 +44,7 @@ def _files(tmp: Path, report: str) -> dict[str, Path]:
 
 
 R = ["run", "--impl=reference"]
+F = ["fuzz", "--impl=reference"]
 CASES: list[tuple[str, list[str], str]] = [
     # (name, argv with {placeholders}, fragment of the one-line message)
     ("no-subcommand", [], "the following arguments are required: command"),
@@ -147,6 +148,18 @@ CASES: list[tuple[str, list[str], str]] = [
     ("report-html-missing-folder", ["report", "{report}", "--html={tmp}/no/m.html"], "--html {tmp}/no/m.html: folder"),
     ("report-markdown-directory", ["report", "{report}", "--markdown={dir}"], "is a directory"),
     ("report-same-file", ["report", "{report}", "--html={tmp}/m", "--markdown={tmp}/m"], "the same file as"),
+    # fuzz
+    ("fuzz-no-impl", ["fuzz", "--seconds=1"], "the following arguments are required: --impl"),
+    ("fuzz-bad-impl", ["fuzz", "--impl=nonsense"], "--impl 'nonsense'"),
+    ("fuzz-scheme", [*F, "--scheme=nope"], "argument --scheme: invalid choice: 'nope'"),
+    ("fuzz-operation", [*F, "--operation=nope"], "argument --operation: invalid choice: 'nope'"),
+    ("fuzz-seconds", [*F, "--seconds=0"], "argument --seconds: expected a positive finite number"),
+    ("fuzz-max-examples", [*F, "--max-examples=0"], "argument --max-examples: expected a positive whole number"),
+    ("fuzz-seed", [*F, "--seed=x"], "argument --seed: expected a whole number"),
+    ("fuzz-out-file", [*F, "--out={file}"], "--out {file}: not a folder"),
+    ("fuzz-out-missing-parent", [*F, "--out={tmp}/no/out"], "--out {tmp}/no/out: folder"),
+    ("fuzz-strict-reasons", [*F, "--strict-reasons=1"], "argument --strict-reasons: ignored explicit argument"),
+    ("fuzz-timeout", [*F, "--timeout=-1"], "argument --timeout: expected a positive finite number"),
 ]  # fmt: skip
 
 

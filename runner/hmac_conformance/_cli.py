@@ -95,6 +95,26 @@ def _jobs(text: str) -> int:
     return value
 
 
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {text!r}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 0 <= value < 2**64:
+        raise argparse.ArgumentTypeError(f"expected a seed from 0 to 2**64-1, got {text!r}")
+    return value
+
+
 def _suite_version(text: str) -> str:
     if not VERSION_FORMAT.fullmatch(text):
         raise argparse.ArgumentTypeError(f"expected a suite version such as 1.0.0, got {text!r}")
@@ -253,6 +273,12 @@ def _parser() -> Parser:
     )
     r.add_argument("-q", "--quiet", action="store_const", const=-1, dest="verbosity", default=0)
     r.add_argument("-v", "--verbose", action="store_const", const=1, dest="verbosity")
+    _add_fuzz(sub.add_parser(
+        "fuzz",
+        help="compare an implementation with the reference on generated cases; write a disagreement as a vector",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=FUZZ_EPILOG,
+    ))  # fmt: skip
     m = sub.add_parser("report", help="build the compatibility matrix from JSON reports")
     m.add_argument("reports", nargs="+", type=Path, metavar="REPORT.json")
     m.add_argument("--html", type=Path, help="write a self-contained HTML page")
@@ -270,6 +296,48 @@ def _parser() -> Parser:
     rel = sub.add_parser("release", help="freeze the vectors as suite version X.Y.Z (in a clean checkout)")
     rel.add_argument("version", metavar="X.Y.Z", help="the version to release")
     return p
+
+
+FUZZ_EPILOG = """\
+Cases come from each scheme's strategies (docs/fuzz.md); the reference gives each expected value. The first
+disagreement (a crash or a timeout too) is shrunk to a minimal case and written as a vector file to
+--out/SCHEME/, validated (schema, lint, expected value confirmed by the reference and the independent
+implementation). The same --seed tries the same cases.
+
+exit status:
+  0  no disagreement within the budget
+  1  a disagreement (written to --out), or the implementation did not start, kept crashing or tested nothing
+  2  usage error (found before the implementation starts)
+"""
+
+
+def _add_fuzz(f: argparse.ArgumentParser) -> None:
+    registered = schemes.all_schemes()
+    f.add_argument("--impl", required=True, metavar="SPEC", help="implementation, as for run")
+    f.add_argument("--scheme", action="append", default=[], choices=list(registered), help="fuzz only this scheme")
+    f.add_argument(
+        "--operation",
+        action="append",
+        default=[],
+        choices=sorted({op for s in registered.values() for op in s.operations}),
+        help="fuzz only this operation",
+    )
+    f.add_argument("--seconds", type=_positive_seconds, default=60.0, help="search budget (default 60)")
+    f.add_argument("--max-examples", type=_count, metavar="N", help="at most N cases per scheme and operation")
+    f.add_argument("--seed", type=_seed, help="the seed: the same seed tries the same cases (default: random)")
+    f.add_argument("--out", type=Path, default=Path("fuzz-findings"), metavar="DIR",
+                   help="folder a find is written to, as DIR/SCHEME/fuzz-DIGEST.yaml (default fuzz-findings)")  # fmt: skip
+    f.add_argument("--strict-reasons", action="store_true", help="a different rejection reason is a disagreement")
+    f.add_argument("--timeout", type=_positive_seconds, default=5.0, help="seconds per case (default 5)")
+
+
+def cmd_fuzz(args: argparse.Namespace) -> int:
+    implementation(args.impl, timeout=args.timeout)  # a bad --impl is a usage error before anything starts
+    try:
+        from hmac_conformance import _fuzz  # noqa: PLC0415 - Hypothesis is imported only to fuzz
+    except ModuleNotFoundError as exc:
+        raise UsageError(f"fuzz needs {exc.name}: pip install 'hmac-conformance[fuzz]'") from None
+    return _fuzz.command(args, lambda: implementation(args.impl, timeout=args.timeout))
 
 
 def _reports(specs: Sequence[str]) -> list[tuple[str, Path]]:
@@ -501,6 +569,7 @@ COMMANDS = {
     "report": cmd_report,
     "vectors": cmd_vectors,
     "release": cmd_release,
+    "fuzz": cmd_fuzz,
 }
 
 

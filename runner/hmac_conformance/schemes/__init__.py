@@ -17,7 +17,7 @@ import importlib
 import os
 import pkgutil
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -42,6 +42,8 @@ from hmac_conformance._model import JsonPath, Vector
 
 __all__ = [
     "Finding",
+    "Fuzzing",
+    "Generated",
     "Hints",
     "JsonPath",
     "Judgement",
@@ -121,9 +123,35 @@ class Scheme:
     #: Why an implementation's ``supports`` entry for this scheme excludes a vector (its operation is already
     #: known to be listed), or None.
     unsupported: Callable[[Mapping[str, Any], Vector], str | None] = field(default=lambda entry, vector: None)
+    #: Optional: how ``hmac-conformance fuzz`` generates its cases, built when first asked for (it imports
+    #: Hypothesis); a scheme without it is not fuzzable.
+    strategies: Callable[[], Fuzzing] | None = None
 
     def schema_id(self, name: str) -> str:
         return f"https://hmac-conformance.invalid/schema/schemes/{self.name}/{name}.schema.json"
+
+
+@dataclass(frozen=True)
+class Generated:
+    """One generated case: its input (byte strings as ``bytes``), and how it was made, in a few plain ASCII
+    words per step, for the description of the vector a disagreement on it becomes."""
+
+    input: dict[str, Any]
+    how: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Fuzzing:
+    """What the fuzzer needs of a scheme (docs/fuzz.md): the cases to generate, and what a found case cites."""
+
+    #: Per operation: a Hypothesis strategy of ``Generated`` cases whose inputs the schema and the lint accept
+    #: (the reference gives the expected value).
+    inputs: Mapping[str, Any]
+    #: ``(operation, input, expected) -> rule ids`` a vector of this case cites.
+    rules: Callable[[str, dict[str, Any], dict[str, Any]], tuple[str, ...]]
+    #: ``(operation, input, expected) -> tag sets``, preferred first: the vector gets the first that its lint
+    #: accepts (tags such as ``order`` change what the lint checks).
+    tags: Callable[[str, dict[str, Any], dict[str, Any]], Sequence[tuple[str, ...]]]
 
 
 def missing(entry: Mapping[str, Any], needed: Iterable[str], key: str = "features") -> str | None:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from hmac_conformance import _paths as paths
-from hmac_conformance.schemes import Operation, Scheme, Vector, missing
+from hmac_conformance.schemes import Fuzzing, Operation, Scheme, Vector, missing
 from hmac_conformance.schemes.firstvision import compare, lint, reference
 
 LEGACY = "legacy-hex-base64"
@@ -31,6 +31,13 @@ def unsupported(entry: Mapping[str, Any], vector: Vector) -> str | None:
     if LEGACY in needed and not entry.get("legacy_hex_base64"):
         return "legacy-hex-base64 encoding not supported"
     return None
+
+
+def fuzzing() -> Fuzzing:
+    """How ``fuzz`` generates cases (imported when asked for: it needs Hypothesis)."""
+    from hmac_conformance.schemes.firstvision import strategies  # noqa: PLC0415 - Hypothesis only when fuzzing
+
+    return strategies.FUZZING
 
 
 SCHEME = Scheme(
@@ -70,4 +77,5 @@ SCHEME = Scheme(
     features=features,
     feature_names=(*reference.ALGORITHM_NAMES, LEGACY),
     unsupported=unsupported,
+    strategies=fuzzing,
 )

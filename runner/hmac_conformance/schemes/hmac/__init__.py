@@ -5,10 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from hmac_conformance import _paths as paths
-from hmac_conformance.schemes import Operation, Scheme, missing
+from hmac_conformance.schemes import Fuzzing, Operation, Scheme, missing
 from hmac_conformance.schemes.hmac import compare, lint, reference
 
 _KEY_AND_MESSAGE = (("key",), ("message",))
+
+
+def fuzzing() -> Fuzzing:
+    """How ``fuzz`` generates cases (imported when asked for: it needs Hypothesis)."""
+    from hmac_conformance.schemes.hmac import strategies  # noqa: PLC0415 - Hypothesis only when fuzzing
+
+    return strategies.FUZZING
+
 
 SCHEME = Scheme(
     name="hmac",
@@ -43,4 +51,5 @@ SCHEME = Scheme(
     features=lambda v: frozenset({v.input["algorithm"]}),
     feature_names=tuple(reference.ALGORITHMS),
     unsupported=lambda entry, v: missing(entry, {v.input["algorithm"]}, "algorithms"),
+    strategies=fuzzing,
 )

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from hmac_conformance import _paths as paths
-from hmac_conformance.schemes import Comparator, Operation, Scheme, Vector, missing
+from hmac_conformance.schemes import Comparator, Fuzzing, Operation, Scheme, Vector, missing
 from hmac_conformance.schemes.sigv4 import compare, features, lint, reference
 
 _BODY = (("request", "body"),)
@@ -36,6 +36,13 @@ def _signing(name: str, shapes: tuple[Mapping[str, type], ...], judge: Comparato
         check=lint.check,
         secrets=_SIGNER_SECRET,
     )
+
+
+def fuzzing() -> Fuzzing:
+    """How ``fuzz`` generates cases (imported when asked for: it needs Hypothesis)."""
+    from hmac_conformance.schemes.sigv4 import strategies  # noqa: PLC0415 - Hypothesis only when fuzzing
+
+    return strategies.FUZZING
 
 
 SCHEME = Scheme(
@@ -68,4 +75,5 @@ SCHEME = Scheme(
     features=needs,
     feature_names=features.FEATURES,
     unsupported=unsupported,
+    strategies=fuzzing,
 )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from hmac_conformance import _paths as paths
-from hmac_conformance.schemes import Operation, Scheme, Vector, missing
+from hmac_conformance.schemes import Fuzzing, Operation, Scheme, Vector, missing
 from hmac_conformance.schemes.standard_webhooks import compare, lint, reference
 
 CLOCK = "clock"
@@ -16,6 +16,13 @@ def features(vector: Vector) -> frozenset[str]:
     """A verifier must take its clock from the case to be told ``stale`` or ``future`` (SW-15)."""
     expired = vector.operation == "verify" and vector.expected.get("reason") in ("stale", "future")
     return frozenset({CLOCK} if expired else set())
+
+
+def fuzzing() -> Fuzzing:
+    """How ``fuzz`` generates cases (imported when asked for: it needs Hypothesis)."""
+    from hmac_conformance.schemes.standard_webhooks import strategies  # noqa: PLC0415 - Hypothesis only when fuzzing
+
+    return strategies.FUZZING
 
 
 SCHEME = Scheme(
@@ -51,4 +58,5 @@ SCHEME = Scheme(
     features=features,
     feature_names=(CLOCK,),
     unsupported=lambda entry, v: missing(entry, features(v)),
+    strategies=fuzzing,
 )
