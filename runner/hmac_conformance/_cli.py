@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NoReturn
 
+from hmac_conformance import _coverage as coverage
 from hmac_conformance import _export as export
 from hmac_conformance import _outputs as outputs
 from hmac_conformance import _paths as paths
@@ -241,6 +242,13 @@ def _parser() -> Parser:
     )
     r.add_argument("-q", "--quiet", action="store_const", const=-1, dest="verbosity", default=0)
     r.add_argument("-v", "--verbose", action="store_const", const=1, dest="verbosity")
+    cov = sub.add_parser("coverage", help="which vectors cite each rule of the spec pages, accepting and rejecting")
+    cov.add_argument("--vectors", action="append", type=Path, metavar="PATH", help="vector files or folders")
+    cov.add_argument("--scheme", action="append", default=[], choices=list(registered))
+    cov.add_argument("--format", choices=coverage.FORMATS, default="text")
+    cov.add_argument(
+        "--require-coverage", action="store_true", help="exit 1 on a rule gap that no waiver excuses, or a stale waiver"
+    )
     m = sub.add_parser("report", help="build the compatibility matrix from JSON reports")
     m.add_argument("reports", nargs="+", type=Path, metavar="REPORT.json")
     m.add_argument("--html", type=Path, help="write a self-contained HTML page")
@@ -410,6 +418,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     return EXIT_OK if all(run.ok for run in runs) else EXIT_FAIL
 
 
+def cmd_coverage(args: argparse.Namespace) -> int:
+    found = coverage.coverage(_load_or_fail(args.vectors), args.scheme or None)
+    sys.stdout.write(coverage.render(found, args.format))
+    problems = found.problems() if args.require_coverage else []
+    for problem in problems:
+        print(f"coverage: {problem}", file=sys.stderr)
+    return EXIT_FAIL if problems else EXIT_OK
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     if not (args.html or args.markdown):
         raise UsageError("report: give --html PATH and/or --markdown PATH")
@@ -435,6 +452,7 @@ COMMANDS = {
     "case": cmd_case,
     "run": cmd_run,
     "report": cmd_report,
+    "coverage": cmd_coverage,
 }
 
 
