@@ -141,6 +141,12 @@ CASES: list[tuple[str, list[str], str]] = [
     ("env-bad-name", [*R, "--env=1X=y"], "expected NAME=VALUE, got '1X=y'"),
     ("quiet-value", [*R, "--quiet=1"], "argument -q/--quiet: ignored explicit argument"),
     ("verbose-value", [*R, "--verbose=1"], "argument -v/--verbose: ignored explicit argument"),
+    # coverage
+    ("coverage-vectors-missing", ["coverage", "--vectors", "{tmp}/none"], "none"),
+    ("coverage-scheme-bad", ["coverage", "--scheme=sigv9"], "argument --scheme: invalid choice: 'sigv9'"),
+    ("coverage-format", ["coverage", "--format", "xml"], "argument --format: invalid choice: 'xml'"),
+    ("coverage-require-coverage-value", ["coverage", "--require-coverage=1"],
+     "argument --require-coverage: ignored explicit argument"),
     # report
     ("report-no-output", ["report", "{report}"], "give --html PATH and/or --markdown PATH"),
     ("report-missing-input", ["report", "{tmp}/none.json", "--html={tmp}/m.html"], "cannot read report"),

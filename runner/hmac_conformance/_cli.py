@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from hmac_conformance import _authoring as authoring
+from hmac_conformance import _coverage as coverage
 from hmac_conformance import _export as export
 from hmac_conformance import _outputs as outputs
 from hmac_conformance import _paths as paths
@@ -279,6 +280,13 @@ def _parser() -> Parser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=FUZZ_EPILOG,
     ))  # fmt: skip
+    cov = sub.add_parser("coverage", help="which vectors cite each rule of the spec pages, accepting and rejecting")
+    cov.add_argument("--vectors", action="append", type=Path, metavar="PATH", help="vector files or folders")
+    cov.add_argument("--scheme", action="append", default=[], choices=list(registered))
+    cov.add_argument("--format", choices=coverage.FORMATS, default="text")
+    cov.add_argument(
+        "--require-coverage", action="store_true", help="exit 1 on a rule gap that no waiver excuses, or a stale waiver"
+    )
     m = sub.add_parser("report", help="build the compatibility matrix from JSON reports")
     m.add_argument("reports", nargs="+", type=Path, metavar="REPORT.json")
     m.add_argument("--html", type=Path, help="write a self-contained HTML page")
@@ -503,6 +511,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     return EXIT_OK if all(run.ok for run in runs) else EXIT_FAIL
 
 
+def cmd_coverage(args: argparse.Namespace) -> int:
+    found = coverage.coverage(_load_or_fail(args.vectors), args.scheme or None)
+    sys.stdout.write(coverage.render(found, args.format))
+    problems = found.problems() if args.require_coverage else []
+    for problem in problems:
+        print(f"coverage: {problem}", file=sys.stderr)
+    return EXIT_FAIL if problems else EXIT_OK
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     if not (args.html or args.markdown):
         raise UsageError("report: give --html PATH and/or --markdown PATH")
@@ -570,6 +587,7 @@ COMMANDS = {
     "vectors": cmd_vectors,
     "release": cmd_release,
     "fuzz": cmd_fuzz,
+    "coverage": cmd_coverage,
 }
 
 

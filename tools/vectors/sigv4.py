@@ -1632,7 +1632,7 @@ def verify_cases() -> list[V]:
             "accept",
             "header-mode",
             "A correctly header-signed GET is accepted (a verifier that rejects everything fails)",
-            (21, 36, 37),
+            (21, 27, 28, 29, 33, 36, 37),
             ["valid"],
             verify_input(hs),
             ok(),
@@ -1643,7 +1643,7 @@ def verify_cases() -> list[V]:
             "accept",
             "query-mode",
             "A correctly presigned GET is accepted",
-            (24, 36, 37),
+            (24, 28, 29, 33, 36, 37),
             ["valid"],
             verify_input(qs),
             ok(),
@@ -1945,7 +1945,7 @@ def verify_cases() -> list[V]:
             "reject",
             "components-out-of-order",
             "SignedHeaders before Credential: the components have a fixed order",
-            (27, 37),
+            (21, 27, 37),
             ["malformed-authorization"],
             verify_input(header_signed(BASE, fix_value=_swap_components)),
             no("malformed-authorization"),
@@ -1956,7 +1956,7 @@ def verify_cases() -> list[V]:
             "reject",
             "signature-component-missing",
             "An Authorization header without its Signature component",
-            (27, 37),
+            (21, 27, 37),
             ["malformed-authorization"],
             verify_input(header_signed(BASE, fix_value=lambda val, sig: val.rpartition(", ")[0])),
             no("malformed-authorization"),
@@ -2226,7 +2226,7 @@ def verify_cases() -> list[V]:
             "reject",
             "host-unsigned",
             "host present but not signed: the request could be replayed to another host",
-            (32, 37),
+            (13, 32, 37),
             ["unsigned-header"],
             verify_input(header_signed(BASE, signed=["my-header1", "x-amz-date"])),
             no("unsigned-header"),
@@ -2237,7 +2237,7 @@ def verify_cases() -> list[V]:
             "reject",
             "x-amz-date-unsigned",
             "The X-Amz-Date header present but not signed",
-            (32, 37),
+            (13, 22, 32, 37),
             ["unsigned-header"],
             verify_input(header_signed(BASE, signed=["host", "my-header1"])),
             no("unsigned-header"),
@@ -2248,7 +2248,7 @@ def verify_cases() -> list[V]:
             "reject",
             "x-amz-meta-unsigned",
             "An x-amz-meta-* header added after signing",
-            (32, 37),
+            (13, 32, 37),
             ["unsigned-header"],
             verify_input(add_headers(hs, ["X-Amz-Meta-Owner", "someone-else"])),
             no("unsigned-header"),
@@ -2259,7 +2259,7 @@ def verify_cases() -> list[V]:
             "reject",
             "content-sha256-unsigned",
             "x-amz-content-sha256 present but not signed",
-            (15, 32, 37),
+            (15, 22, 32, 37),
             ["unsigned-header", "body"],
             verify_input(
                 header_signed(
@@ -2275,7 +2275,7 @@ def verify_cases() -> list[V]:
             "reject",
             "presigned-host-unsigned",
             "A presigned URL whose X-Amz-SignedHeaders leaves out host",
-            (32, 37),
+            (13, 32, 37),
             ["unsigned-header", "query"],
             verify_input(presigned(BASE, signed=["my-header1"])),
             no("unsigned-header"),
@@ -2687,10 +2687,151 @@ def _tab_not_folded() -> Req:
     return Req(req.method, req.target, [*headers, ["Authorization", value]], req.body)
 
 
+def _signed_with_bug(
+    req: Req,
+    *,
+    canonical: Callable[[str], str] = lambda text: text,
+    sts: Callable[[str], str] = lambda text: text,
+    key: Callable[[str, tuple[str, ...]], bytes] | None = None,
+    sign_as: Req | None = None,
+) -> Req:
+    """``req`` header-signed by a client with one bug: ``canonical`` rewrites the correct canonical request,
+    ``sts`` the correct string to sign, ``key`` derives the signing key its own way, ``sign_as`` is the request
+    it signed instead of the one it sends. The Authorization header itself is well formed, so a verifier that
+    shares the bug accepts the request and is caught."""
+    basis = sign_as or req
+    headers = [*[list(h) for h in basis.headers], ["X-Amz-Date", T0]]
+    names = sorted({R.ascii_lower(n) for n, _ in headers})
+    block, _ = R.canonical_headers([tuple(h) for h in headers], only=names)
+    path, query = R.split_target(basis.target)
+    text = R.canonical_request(
+        basis.method,
+        R.canonical_uri(path, "double", True),
+        R.canonical_query(R.parse_query(query)),
+        block,
+        ";".join(names),
+        _payload_for(headers, basis.body),
+    )
+    scope = _scope(T0)
+    string = sts(R.string_to_sign(T0, "/".join(scope), canonical(text)))
+    signing_key = (
+        key(EXAMPLE["secret_access_key"], scope) if key else R.signing_key(EXAMPLE["secret_access_key"], *scope)
+    )
+    value = R.authorization_value(
+        EXAMPLE["access_key_id"], "/".join(scope), ";".join(names), R.signature(signing_key, string)
+    )
+    return Req(
+        req.method,
+        req.target,
+        [*[list(h) for h in req.headers], ["X-Amz-Date", T0], ["Authorization", value]],
+        req.body,
+    )
+
+
+def _hex_chained_key(secret: str, scope: tuple[str, ...]) -> bytes:
+    """SIGV4-19 done wrong: each step keyed with the previous step's hex text instead of its 32 bytes."""
+    key = R.hmac_sha256(("AWS4" + secret).encode("utf-8"), scope[0].encode("utf-8"))
+    for part in scope[1:]:
+        key = R.hmac_sha256(key.hex().encode("ascii"), part.encode("utf-8"))
+    return key
+
+
+def _encode_uri_component(text: str) -> str:
+    """JavaScript's encodeURIComponent: keeps ! ' ( ) *, which SIGV4-5 encodes."""
+    return "".join(ch if ch in "!'()*" else R.uri_encode(ch.encode("utf-8"), keep_slash=False) for ch in text)
+
+
+def signer_bug_cases() -> list[V]:
+    """Requests signed by clients that break one signing rule: the verifier recomputes by the rule and the MAC
+    differs. Each is the only defect of its request."""
+    pretty = b'{\n  "name": "pen",\n  "qty": 3\n}\n'
+    cases = [
+        (
+            "body-reserialised",
+            "The client signed its JSON body re-serialised (compact) and sent the pretty bytes: a body is signed "
+            "exactly as sent",
+            (2, 15),
+            ["body"],
+            _signed_with_bug(
+                Req("POST", "/v1/items", [["Host", HOST], ["Content-Type", "application/json"]], pretty),
+                sign_as=POST,
+            ),
+        ),
+        (
+            "canonical-request-crlf",
+            "The client joined the canonical request with CR LF: SIGV4-3 has LF only, no carriage return",
+            (3,),
+            ["crlf"],
+            _signed_with_bug(BASE, canonical=lambda text: text.replace("\n", "\r\n")),
+        ),
+        (
+            "canonical-request-final-lf",
+            "The client ended the canonical request with an LF after the payload hash: there is none",
+            (3,),
+            [],
+            _signed_with_bug(BASE, canonical=lambda text: text + "\n"),
+        ),
+        (
+            "encode-uri-component",
+            "The client encoded the query with encodeURIComponent, which keeps ' ( ) * ! unencoded: UriEncode "
+            "writes them as %27 %28 %29 %2A %21",
+            (5, 9),
+            ["wire-form"],
+            _signed_with_bug(
+                Req("GET", "/search?q=it%27s%20(1)%2A", [["Host", HOST]]),
+                canonical=lambda text: text.replace("q=it%27s%20%281%29%2A", "q=" + _encode_uri_component("it's (1)*")),
+            ),
+        ),
+        (
+            "fold-kept",
+            "The client kept the line break of an obsolete fold in the canonical value: the fold is one space",
+            (10, 11),
+            ["fold"],
+            _signed_with_bug(
+                Req("GET", "/", [["Host", HOST], ["My-Header1", "value1\n  value2"]]),
+                canonical=lambda text: text.replace("my-header1:value1 value2", "my-header1:value1\nvalue2"),
+            ),
+        ),
+        (
+            "string-to-sign-uppercase-hash",
+            "The client wrote the canonical request's hash in upper-case hex in the string to sign",
+            (1, 18),
+            [],
+            _signed_with_bug(BASE, sts=lambda text: text[:-64] + text[-64:].upper()),
+        ),
+        (
+            "string-to-sign-final-lf",
+            "The client ended the string to sign with an LF: four lines, no LF at the end",
+            (18,),
+            [],
+            _signed_with_bug(BASE, sts=lambda text: text + "\n"),
+        ),
+        (
+            "signing-key-hex-steps",
+            "The client keyed each step of the signing key with the previous step's hex text, not its 32 bytes",
+            (19,),
+            [],
+            _signed_with_bug(BASE, key=_hex_chained_key),
+        ),
+    ]
+    return [
+        V(
+            "signer-bug",
+            name,
+            description,
+            (*numbers, 36),
+            ["signature-mismatch", *tags],
+            verify_input(req),
+            no("signature-mismatch"),
+        )
+        for name, description, numbers, tags, req in cases
+    ]
+
+
 def verify_vectors() -> dict[str, list[Vector]]:
     groups: dict[str, list[Vector]] = {}
     seen = set()
-    for case in verify_cases():
+    for case in verify_cases() + signer_bug_cases():
         vid = f"sigv4/verify/{case.group}/{case.name}"
         if vid in seen:
             fail(f"duplicate id {vid}")
@@ -2749,6 +2890,11 @@ FILES = [
         "verify-reject",
     ),
     ("verify-order.yaml", "Verification order (SIGV4-37): requests with several defects on purpose.", "verify-order"),
+    (
+        "coverage-signer-bugs.yaml",
+        "Verification: requests signed by clients that break one signing rule (SIGV4-2…19), each rejected.",
+        "verify-signer-bug",
+    ),
 ]
 
 
