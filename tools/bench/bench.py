@@ -261,8 +261,8 @@ checking and building the vectors in-process; one-shot is timed on a sample of c
   case is building the case message, parsing and checking the answer strictly, and comparing it.
 - **Memory.** A run holds every selected vector, with its byte strings materialised (the 1 MiB messages
   too), and one result per vector, so peak memory grows with N.
-- **Reports.** A passing result is one short record (id, scheme, operation, tags, status, time); failures
-  carry their diagnosis.
+- **Reports.** A passing result is its id and status (report format 2); what each vector is (scheme,
+  operation, tags) is said once per report; failures carry their input, expected value, answer and diagnosis.
 """
 
 

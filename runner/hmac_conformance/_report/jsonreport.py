@@ -14,11 +14,16 @@ from hmac_conformance._model import to_wire
 from hmac_conformance._outcome import EVIDENCE, Result
 from hmac_conformance._version import __version__
 
-FORMAT = 1
+#: 2: a passing result is its id and status only; what it is (scheme, operation, tags) is said once per vector in
+#: the top-level ``vectors`` table, so a report grows with failures plus a few bytes per vector. 1: every result
+#: carried its scheme, operation, tags, message and time. Readers accept both.
+FORMAT = 2
 
 
 def result_to_json(r: Result) -> dict[str, Any]:
-    """A failing result keeps all its evidence; any other keeps what a reader needs (size stays small)."""
+    """A passing result is its id and status; a failing one keeps all its evidence; any other what a reader needs."""
+    if r.status == "pass" and not r.link:
+        return {"id": r.vector_id, "status": r.status}
     item: dict[str, Any] = {
         "id": r.vector_id,
         "scheme": r.scheme,
@@ -61,14 +66,32 @@ def run_to_json(run: Run) -> dict[str, Any]:
     return out
 
 
+def vectors_table(runs: list[Run]) -> dict[str, dict[str, Any]]:
+    """What each vector is, once per report, for readers that group results (the matrix)."""
+    table: dict[str, dict[str, Any]] = {}
+    for run in runs:
+        for r in run.results:
+            if r.vector_id not in table:
+                table[r.vector_id] = {"scheme": r.scheme, "operation": r.operation, "tags": list(r.tags)}
+    return table
+
+
 def document(runs: list[Run]) -> dict[str, Any]:
     return {
         "format": FORMAT,
         "tool": {"name": "hmac-conformance", "version": __version__},
         "suite_version": paths.suite_version(),
         "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "vectors": vectors_table(runs),
         "runs": [run_to_json(r) for r in runs],
     }
+
+
+def described(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """The runs of a report of any format with every result carrying scheme, operation and tags (format 1 results
+    carry them; format 2 passing results are completed from the ``vectors`` table)."""
+    table = document.get("vectors", {})
+    return [{**run, "results": [{**table.get(x["id"], {}), **x} for x in run["results"]]} for run in document["runs"]]
 
 
 def write(path: Path, runs: list[Run]) -> None:
