@@ -14,17 +14,23 @@ from hmac_conformance._model import to_wire
 from hmac_conformance._outcome import EVIDENCE, Result
 from hmac_conformance._version import __version__
 
-#: 2: a passing result is its id and status only; what it is (scheme, operation, tags) is said once per vector in
+#: 2: a result without evidence (pass, unsupported, skip) is its id and status (and message) only; what it is (scheme, operation, tags) is said once per vector in
 #: the top-level ``vectors`` table, so a report grows with failures plus a few bytes per vector. 1: every result
 #: carried its scheme, operation, tags, message and time. Readers accept both.
 FORMAT = 2
 
 
 def result_to_json(r: Result) -> dict[str, Any]:
-    """A passing result is its id and status; a failing one keeps all its evidence; any other what a reader needs."""
-    if r.status == "pass" and not r.link:
-        return {"id": r.vector_id, "status": r.status}
-    item: dict[str, Any] = {
+    """A result that failed, errored or was expected to fail keeps all its evidence; any other is its id and
+    status (with the reason it was not tested, and a link, if it has them): what it is is in ``vectors``."""
+    if r.status not in EVIDENCE:
+        item: dict[str, Any] = {"id": r.vector_id, "status": r.status}
+        if r.message:
+            item["message"] = r.message
+        if r.link:
+            item["link"] = r.link
+        return item
+    return {
         "id": r.vector_id,
         "scheme": r.scheme,
         "operation": r.operation,
@@ -32,19 +38,13 @@ def result_to_json(r: Result) -> dict[str, Any]:
         "status": r.status,
         "message": r.message,
         "seconds": round(r.seconds, 6),
+        "diagnostic": r.diagnostic,
+        "stderr": r.stderr,
+        "link": r.link,
+        "input": to_wire(r.input) if r.input is not None else None,
+        "expected": to_wire(r.expected),
+        "got": to_wire(r.got) if r.got is not None else None,
     }
-    if r.status in EVIDENCE:
-        item.update(
-            diagnostic=r.diagnostic,
-            stderr=r.stderr,
-            link=r.link,
-            input=to_wire(r.input) if r.input is not None else None,
-            expected=to_wire(r.expected),
-            got=to_wire(r.got) if r.got is not None else None,
-        )
-    elif r.link:
-        item["link"] = r.link
-    return item
 
 
 def run_to_json(run: Run) -> dict[str, Any]:
