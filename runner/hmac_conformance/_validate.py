@@ -5,10 +5,12 @@ is in the scheme's folder."""
 from __future__ import annotations
 
 import functools
+import pickle
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from hmac_conformance import _cache as cache
 from hmac_conformance import _paths as paths
 from hmac_conformance import _released as released
 from hmac_conformance import schemes
@@ -64,12 +66,35 @@ def lint(result: LoadResult, suite_version: str | None = None) -> list[Problem]:
             problem(f"since {v.since} is later than the suite version {version}")
         if v.superseded_by is not None:
             _check_superseded(v, by_id.get(v.superseded_by), problem)
-        try:
-            for message in schemes.operation(v.scheme, v.operation).check(v):
-                problem(message)
-        except Exception as exc:  # noqa: BLE001 - a vector that crashes a check is itself the problem
-            problem(f"cannot be recomputed: {type(exc).__name__}: {exc}")
+    for v, messages in _checks(result.vectors):
+        problems.extend(Problem(v.path, v.line, message, v.id) for message in messages)
     return problems
+
+
+def _check(v: Vector) -> list[str]:
+    """The scheme's recomputation of one vector's expected value, by its reference and its cross-check."""
+    try:
+        return list(schemes.operation(v.scheme, v.operation).check(v))
+    except Exception as exc:  # noqa: BLE001 - a vector that crashes a check is itself the problem
+        return [f"cannot be recomputed: {type(exc).__name__}: {exc}"]
+
+
+def _checks(vectors: list[Vector]) -> list[tuple[Vector, list[str]]]:
+    """Every vector's check messages. A file's vectors that all check clean are remembered in the content-hash
+    cache, keyed by the vectors themselves (and the code, as every cache key): rechecking them is skipped."""
+    by_file: dict[Path, list[Vector]] = {}
+    for v in vectors:
+        by_file.setdefault(v.path, []).append(v)
+    out: list[tuple[Vector, list[str]]] = []
+    for group in by_file.values():
+        entry = cache.key("check", pickle.dumps(group, protocol=pickle.HIGHEST_PROTOCOL))
+        if cache.get(entry) is True:
+            continue
+        found = [(v, _check(v)) for v in group]
+        out += [(v, messages) for v, messages in found if messages]
+        if not any(messages for _, messages in found):
+            cache.put(entry, True)
+    return out
 
 
 def _check_superseded(v: Vector, replacement: Vector | None, problem: Callable[[str], None]) -> None:
