@@ -8,7 +8,7 @@ from pathlib import Path
 
 from hmac_conformance import _gate as gate
 from hmac_conformance import _schemas
-from hmac_conformance._report import matrix
+from hmac_conformance._report import jsonreport, matrix
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 FORMAT1, FORMAT2 = GOLDEN / "report-format1.json", GOLDEN / "report.json"
@@ -49,3 +49,17 @@ def test_baseline_reads_both_formats_alike():
     before, after = gate.load_baseline(FORMAT1), gate.load_baseline(FORMAT2)
     assert dict(before.passed) == dict(after.passed)
     assert len(before.for_impl("reference")) == 35
+
+
+def test_the_one_line_layout_round_trips_any_values():
+    odd = ["\x00abc:0\x00", '"\\u0000', "\u2028", "}\n{", "é"]
+    document = {
+        "format": 2,
+        "vectors": {s: {"scheme": s, "operation": "op", "tags": odd} for s in odd},
+        "runs": [{"impl": s, "results": [{"id": s, "status": "pass", "message": t} for t in odd]} for s in odd],
+    }
+    text = jsonreport.dumps(document)
+    assert json.loads(text) == document
+    lines = {line.strip().rstrip(",") for line in text.split("\n")}
+    for run in document["runs"]:
+        assert all(json.dumps(r, ensure_ascii=False) in lines for r in run["results"]), "one line per result"

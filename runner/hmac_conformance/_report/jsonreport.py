@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -94,5 +96,26 @@ def described(document: dict[str, Any]) -> list[dict[str, Any]]:
     return [{**run, "results": [{**table.get(x["id"], {}), **x} for x in run["results"]]} for run in document["runs"]]
 
 
+def dumps(doc: dict[str, Any]) -> str:
+    """The document indented, except that each result and each entry of the vectors table is one line: the
+    layout costs a few bytes per vector, not one line per field, and a diff of two reports shows whole results.
+    Those records are first replaced by placeholders no value can contain (a random nonce), then spliced in."""
+    nonce = secrets.token_hex(8)
+    records: list[str] = []
+
+    def placeholder(value: Any) -> str:
+        records.append(json.dumps(value, ensure_ascii=False))
+        return f"\x00{nonce}:{len(records) - 1}\x00"
+
+    skeleton = {
+        **doc,
+        "vectors": {vid: placeholder(entry) for vid, entry in doc.get("vectors", {}).items()},
+        "runs": [{**run, "results": [placeholder(r) for r in run["results"]]} for run in doc["runs"]],
+    }
+    text = json.dumps(skeleton, indent=1, ensure_ascii=False)
+    token = re.compile(rf'"\\u0000{nonce}:([0-9]+)\\u0000"')
+    return token.sub(lambda m: records[int(m.group(1))], text)
+
+
 def write(path: Path, runs: list[Run]) -> None:
-    outputs.write_text(path, json.dumps(document(runs), indent=1, ensure_ascii=False) + "\n")
+    outputs.write_text(path, dumps(document(runs)) + "\n")
