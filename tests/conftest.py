@@ -43,6 +43,12 @@ def build_example(example: dict) -> None:
     _built.add(example["name"])
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _own_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The tests neither read nor fill the user's cache of loaded files (subprocesses inherit this too)."""
+    os.environ["HMAC_CONFORMANCE_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+
+
 class CliResult:
     def __init__(self, code: int, out: str, err: str) -> None:
         self.code, self.out, self.err = code, out, err

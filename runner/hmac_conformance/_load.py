@@ -12,6 +12,7 @@ from typing import Any
 
 from jsonschema.exceptions import ValidationError, best_match
 
+from hmac_conformance import _cache as cache
 from hmac_conformance import _fastschema, _parallel, _schemas, schemes
 from hmac_conformance import _paths as paths
 from hmac_conformance import _yamlsafe as yamlsafe
@@ -145,8 +146,20 @@ def _load_bytes(
 ) -> tuple[tuple[Vector, ...], tuple[Problem, ...]]:
     """One file's vectors and problems. Cached by the file's path and exact bytes and the registered schemes:
     loading the same unchanged file again in one process (every CLI call of a test suite) costs nothing, and a
-    changed byte is a different key, so the cache can never return a stale answer. Vectors are frozen values."""
+    changed byte is a different key, so the cache can never return a stale answer. Vectors are frozen values.
+    Across processes, a file that loaded without problems is kept in the content-hash cache (_cache.py)."""
     del registered
+    entry = cache.key("load", name.encode(), raw)
+    hit = cache.get(entry)
+    if isinstance(hit, tuple) and len(hit) == 2:
+        return hit
+    vectors, problems = _load_uncached(name, raw)
+    if not problems:
+        cache.put(entry, (vectors, problems))
+    return vectors, problems
+
+
+def _load_uncached(name: str, raw: bytes) -> tuple[tuple[Vector, ...], tuple[Problem, ...]]:
     path = Path(name)
     vectors: list[Vector] = []
     problems: list[Problem] = []
@@ -182,6 +195,7 @@ def _load_bytes(
 def load(targets: Iterable[Path] | None = None) -> LoadResult:
     """Load every vector file under ``targets`` (default: the suite's vectors/ folder)."""
     result = LoadResult()
+    cache.code_digest()  # once, before any worker is forked
     for vectors, problems in _parallel.map_in_order(
         _load_path, vector_files(list(targets) if targets else [paths.VECTORS])
     ):

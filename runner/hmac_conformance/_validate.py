@@ -5,14 +5,16 @@ is in the scheme's folder."""
 from __future__ import annotations
 
 import functools
+import pickle
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from hmac_conformance import _cache as cache
+from hmac_conformance import _load, _parallel, schemes
 from hmac_conformance import _paths as paths
 from hmac_conformance import _released as released
-from hmac_conformance import schemes
-from hmac_conformance._load import LoadResult, load
+from hmac_conformance._load import LoadResult
 from hmac_conformance._model import Problem, Vector, version_key
 
 SINCE_FORMAT = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+")
@@ -31,8 +33,9 @@ def known_rules() -> frozenset[str]:
     return frozenset().union(*(_rules_in(s.spec, s.rule_prefix) for s in schemes.all_schemes().values()))
 
 
-def lint(result: LoadResult, suite_version: str | None = None) -> list[Problem]:
-    """Every problem of meaning in the loaded vectors (the schema has already passed them)."""
+def lint(result: LoadResult, suite_version: str | None = None, checked: list[Problem] | None = None) -> list[Problem]:
+    """Every problem of meaning in the loaded vectors (the schema has already passed them); ``checked``: the
+    scheme checks' problems when they were found already (while loading, on every core)."""
     problems: list[Problem] = []
     rules = known_rules()
     version = suite_version or paths.suite_version()
@@ -64,12 +67,57 @@ def lint(result: LoadResult, suite_version: str | None = None) -> list[Problem]:
             problem(f"since {v.since} is later than the suite version {version}")
         if v.superseded_by is not None:
             _check_superseded(v, by_id.get(v.superseded_by), problem)
-        try:
-            for message in schemes.operation(v.scheme, v.operation).check(v):
-                problem(message)
-        except Exception as exc:  # noqa: BLE001 - a vector that crashes a check is itself the problem
-            problem(f"cannot be recomputed: {type(exc).__name__}: {exc}")
+    problems += checked if checked is not None else _check_problems(result.vectors)
     return problems
+
+
+def _check_problems(vectors: list[Vector]) -> list[Problem]:
+    return [Problem(v.path, v.line, message, v.id) for v, messages in _checks(vectors) for message in messages]
+
+
+def _load_and_check(path: Path) -> tuple[tuple[Vector, ...], tuple[Problem, ...], list[Problem]]:
+    """One file loaded and its vectors checked by their scheme (the costly part of lint), in one step that a
+    worker process can take for a large corpus: both then run on every core."""
+    vectors, problems = _load._load_path(path)
+    return vectors, problems, _check_problems(list(vectors))
+
+
+def _load_checked(targets: list[Path] | None) -> tuple[LoadResult, list[Problem]]:
+    result, checked = LoadResult(), []
+    cache.code_digest()  # once, before any worker is forked
+    for vectors, problems, found in _parallel.map_in_order(
+        _load_and_check, _load.vector_files(targets if targets else [paths.VECTORS])
+    ):
+        result.vectors.extend(vectors)
+        result.problems.extend(problems)
+        checked.extend(found)
+    return result, checked
+
+
+def _check(v: Vector) -> list[str]:
+    """The scheme's recomputation of one vector's expected value, by its reference and its cross-check."""
+    try:
+        return list(schemes.operation(v.scheme, v.operation).check(v))
+    except Exception as exc:  # noqa: BLE001 - a vector that crashes a check is itself the problem
+        return [f"cannot be recomputed: {type(exc).__name__}: {exc}"]
+
+
+def _checks(vectors: list[Vector]) -> list[tuple[Vector, list[str]]]:
+    """Every vector's check messages. A file's vectors that all check clean are remembered in the content-hash
+    cache, keyed by the vectors themselves (and the code, as every cache key): rechecking them is skipped."""
+    by_file: dict[Path, list[Vector]] = {}
+    for v in vectors:
+        by_file.setdefault(v.path, []).append(v)
+    out: list[tuple[Vector, list[str]]] = []
+    for group in by_file.values():
+        entry = cache.key("check", pickle.dumps(group, protocol=pickle.HIGHEST_PROTOCOL))
+        if cache.get(entry) is True:
+            continue
+        found = [(v, _check(v)) for v in group]
+        out += [(v, messages) for v, messages in found if messages]
+        if not any(messages for _, messages in found):
+            cache.put(entry, True)
+    return out
 
 
 def _check_superseded(v: Vector, replacement: Vector | None, problem: Callable[[str], None]) -> None:
@@ -100,7 +148,7 @@ def validate(targets: Iterable[Path] | None = None) -> tuple[LoadResult, list[Pr
     """Load, schema-check and lint, and hold the released vectors to the manifest; return the vectors and every
     problem, sorted by file and line."""
     targets = list(targets) if targets is not None else None
-    result = load(targets)
-    problems = result.problems + lint(result) + _release_problems(result, targets)
+    result, checked = _load_checked(targets)
+    problems = result.problems + lint(result, checked=checked) + _release_problems(result, targets)
     problems.sort(key=lambda p: (str(p.path), p.line or 0))
     return result, problems

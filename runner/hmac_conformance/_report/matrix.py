@@ -17,6 +17,7 @@ from hmac_conformance import __version__, _schemas
 from hmac_conformance._adapters import mode
 from hmac_conformance._exceptions import UsageError
 from hmac_conformance._outcome import FAILING
+from hmac_conformance._report import jsonreport
 
 GroupKey = tuple[str, ...]  # (scheme, operation) or (scheme, operation, tag)
 BAD = FAILING
@@ -66,7 +67,7 @@ def load_reports(paths: list[Path]) -> tuple[str, list[dict[str, Any]]]:
         if errors:
             raise UsageError(f"{path} is not a hmac-conformance JSON report: {errors[0].message[:200]}")
         versions.add(document["suite_version"])
-        runs.extend(document["runs"])
+        runs.extend(jsonreport.described(document))
     if not runs:
         raise UsageError("the reports contain no runs")
     return ", ".join(sorted(versions)), runs

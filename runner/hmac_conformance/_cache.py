@@ -1,0 +1,153 @@
+"""A content-hash cache of work whose answer depends only on bytes: a loaded and checked vector file, the
+cross-checks of a file's vectors. It can never return a stale answer, because the key is a SHA-256 of
+everything the answer depends on: the input's own bytes, the tool's version, the bytes of the runner's source
+files and of every registered scheme's source and schema files, the schemas, and the versions of Python and of
+the libraries the runner depends on. A changed byte anywhere is a different key.
+
+Entries live in ``$HMAC_CONFORMANCE_CACHE`` (``off`` disables the cache), else ``$XDG_CACHE_HOME/hmac-conformance``
+or ``~/.cache/hmac-conformance``. Each is written atomically and carries a digest of its payload: an entry that
+is corrupt, truncated or unreadable is ignored (and rewritten by the caller); a cache folder that cannot be
+written only costs the time it would have saved.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import inspect
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Iterable
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from hmac_conformance import _paths as paths
+from hmac_conformance import schemes
+from hmac_conformance._version import __version__
+
+ENVIRONMENT = "HMAC_CONFORMANCE_CACHE"
+_MAGIC = b"hmac-conformance cache 1\n"
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def folder() -> Path | None:
+    """Where entries live, or None when the cache is off."""
+    chosen = os.environ.get(ENVIRONMENT, "")
+    if chosen.strip().lower() == "off":
+        return None
+    if chosen:
+        return Path(chosen)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "hmac-conformance"
+
+
+def _files_under(root: Path) -> Iterable[Path]:
+    if root.is_file():
+        yield root
+    elif root.is_dir():
+        yield from (p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+
+
+def _scheme_roots() -> set[Path]:
+    """The folders of every registered scheme's code (in-tree or a plug-in elsewhere), its schemas and spec."""
+    roots: set[Path] = set()
+    for scheme in schemes.all_schemes().values():
+        roots.update({scheme.schema_dir, scheme.spec})
+        functions = [scheme.reference, scheme.features, scheme.unsupported]
+        functions += [value for op in scheme.operations.values() for value in vars(op).values() if callable(value)]
+        for function in functions:
+            try:
+                source = inspect.getsourcefile(function)
+            except TypeError:
+                continue
+            if source:
+                roots.add(Path(source).resolve().parent)
+    return roots
+
+
+def _dependency_versions() -> list[str]:
+    names = ["hmac-conformance"]
+    try:
+        names += [r.split(";")[0].split("[")[0].split(">")[0].split("=")[0].split("<")[0].strip()
+                  for r in metadata.requires("hmac-conformance") or ()]  # fmt: skip
+    except metadata.PackageNotFoundError:
+        names += ["PyYAML", "jsonschema", "pycryptodome"]
+    out = []
+    for name in names:
+        try:
+            out.append(f"{name}=={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            out.append(f"{name} absent")
+    return out
+
+
+@functools.cache
+def _code_digest(registered: str) -> bytes:
+    del registered  # part of the cache key only: another set of schemes is another digest
+    digest = hashlib.sha256()
+    digest.update(f"{__version__}\n{sys.version}\n{sys.implementation.cache_tag}\n".encode())
+    digest.update("\n".join(_dependency_versions()).encode())
+    files = set()
+    for root in {_PACKAGE, paths.SCHEMA, *_scheme_roots()}:
+        files.update(p.resolve() for p in _files_under(root))
+    for path in sorted(files):
+        digest.update(str(path).encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.digest()
+
+
+def code_digest() -> bytes:
+    """A digest of everything but the input that a cached answer depends on (computed once per process and
+    set of registered schemes)."""
+    return _code_digest(os.environ.get(schemes.ENVIRONMENT, ""))
+
+
+def key(kind: str, *parts: bytes) -> str:
+    """The entry name for ``kind`` of work on these exact input bytes."""
+    digest = hashlib.sha256(kind.encode() + b"\0" + code_digest())
+    for part in parts:
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part)
+    return digest.hexdigest()
+
+
+def get(name: str) -> Any | None:
+    """The cached value, or None when there is none (or it is unreadable, truncated or corrupt)."""
+    where = folder()
+    if where is None:
+        return None
+    try:
+        blob = (where / name[:2] / name).read_bytes()
+    except OSError:
+        return None
+    head = len(_MAGIC)
+    if blob[:head] != _MAGIC or hashlib.sha256(blob[head + 32 :]).digest() != blob[head : head + 32]:
+        return None
+    try:
+        return pickle.loads(blob[head + 32 :])  # noqa: S301 - our own entry, its digest checked above
+    except Exception:  # noqa: BLE001 - an entry that does not unpickle is a miss
+        return None
+
+
+def put(name: str, value: Any) -> None:
+    """Store ``value`` atomically; a cache that cannot be written is silently not used."""
+    where = folder()
+    if where is None:
+        return
+    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    target = where / name[:2] / name
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{name[:16]}.", suffix=".tmp", dir=target.parent)
+        try:
+            with os.fdopen(fd, "wb") as stream:
+                stream.write(_MAGIC + hashlib.sha256(payload).digest() + payload)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        return

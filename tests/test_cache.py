@@ -1,0 +1,167 @@
+"""The content-hash cache of loaded and cross-checked vector files: a hit only for exactly the same bytes and
+code, never for a file with problems, and a corrupt entry or a disabled cache costs time, never correctness."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hmac_conformance import _cache as cache
+from hmac_conformance import _load, _validate, schemes
+from tests.conftest import ROOT
+
+SAMPLE = ROOT / "tests" / "golden" / "vectors" / "hmac.yaml"
+TOY = ROOT / "tests" / "toy_scheme"
+
+
+@pytest.fixture
+def folder(tmp_path, monkeypatch) -> Path:
+    where = tmp_path / "cache"
+    monkeypatch.setenv(cache.ENVIRONMENT, str(where))
+    _load._load_bytes.cache_clear()  # the in-process cache would answer before the one on disk
+    yield where
+    _load._load_bytes.cache_clear()
+
+
+@pytest.fixture
+def sample(tmp_path) -> Path:
+    path = tmp_path / "hmac.yaml"
+    path.write_bytes(SAMPLE.read_bytes())
+    return path
+
+
+def entries(where: Path) -> list[Path]:
+    return sorted(p for p in where.rglob("*") if p.is_file()) if where.exists() else []
+
+
+def computed(monkeypatch) -> list[str]:
+    """Names of files the loader actually parsed from now on (a cache hit parses nothing)."""
+    calls: list[str] = []
+    real = _load._load_uncached
+
+    def counting(name: str, raw: bytes):
+        calls.append(name)
+        return real(name, raw)
+
+    monkeypatch.setattr(_load, "_load_uncached", counting)
+    return calls
+
+
+def load(path: Path) -> _load.LoadResult:
+    _load._load_bytes.cache_clear()
+    return _load.load([path])
+
+
+def test_a_second_load_is_a_hit_and_equal(folder, sample, monkeypatch):
+    first = load(sample)
+    assert first.vectors and not first.problems and len(entries(folder)) == 1
+    calls = computed(monkeypatch)
+    assert load(sample).vectors == first.vectors
+    assert calls == []
+
+
+def test_a_changed_byte_misses(folder, sample, monkeypatch):
+    load(sample)
+    text = sample.read_text(encoding="utf-8")
+    sample.write_text(text.replace('description: "HMAC', 'description: "XHMAC', 1), encoding="utf-8")
+    calls = computed(monkeypatch)
+    again = load(sample)
+    assert calls == [str(sample)]
+    assert any(v.description.startswith("X") for v in again.vectors), "the answer is for the new bytes"
+    assert len(entries(folder)) == 2
+
+
+def test_the_same_bytes_under_another_path_miss(folder, sample, tmp_path, monkeypatch):
+    load(sample)
+    other = tmp_path / "other.yaml"
+    other.write_bytes(sample.read_bytes())
+    calls = computed(monkeypatch)
+    assert {v.path for v in load(other).vectors} == {other}
+    assert calls == [str(other)]
+
+
+def test_a_changed_scheme_file_changes_every_key(folder, tmp_path, monkeypatch):
+    plugin = tmp_path / "plugin"
+    plugin.mkdir()
+    (plugin / "check.py").write_text("A = 1\n", encoding="utf-8")
+    monkeypatch.setattr(cache, "_scheme_roots", lambda: {plugin})
+    cache._code_digest.cache_clear()
+    before = cache.key("load", b"same bytes")
+    (plugin / "check.py").write_text("A = 2\n", encoding="utf-8")
+    cache._code_digest.cache_clear()
+    assert cache.key("load", b"same bytes") != before
+    cache._code_digest.cache_clear()
+
+
+def test_every_registered_scheme_source_and_schema_folder_is_hashed(monkeypatch):
+    monkeypatch.setenv(schemes.ENVIRONMENT, "tests.toy_scheme")
+    roots = cache._scheme_roots()
+    assert TOY.resolve() in roots, "a plug-in scheme outside the package"
+    for scheme in schemes.all_schemes().values():
+        assert scheme.schema_dir in roots
+    assert (ROOT / "runner" / "hmac_conformance" / "schemes" / "hmac").resolve() in roots
+    monkeypatch.delenv(schemes.ENVIRONMENT)
+    assert "toy" not in schemes.all_schemes()
+
+
+@pytest.mark.parametrize("damage", [b"", b"garbage", None])
+def test_a_corrupt_entry_is_ignored_and_rewritten(folder, sample, monkeypatch, damage):
+    first = load(sample)
+    (entry,) = entries(folder)
+    blob = entry.read_bytes()
+    entry.write_bytes(blob[:-7] + b"1234567" if damage is None else damage)
+    calls = computed(monkeypatch)
+    assert load(sample).vectors == first.vectors
+    assert calls == [str(sample)]
+    assert entry.read_bytes() == blob, "rewritten"
+
+
+def test_an_unwritable_cache_folder_costs_nothing_but_time(tmp_path, sample, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv(cache.ENVIRONMENT, str(blocker / "cache"))
+    assert load(sample).vectors and not load(sample).problems
+
+
+def test_off_disables_it(folder, sample, monkeypatch):
+    monkeypatch.setenv(cache.ENVIRONMENT, "off")
+    assert cache.folder() is None
+    calls = computed(monkeypatch)
+    load(sample)
+    load(sample)
+    assert calls == [str(sample)] * 2
+    assert entries(folder) == []
+
+
+def test_a_file_with_problems_is_never_cached(folder, sample):
+    text = sample.read_text(encoding="utf-8")
+    sample.write_text(text.replace("operation: mac", "operation: nonsense", 1), encoding="utf-8")
+    result = load(sample)
+    assert result.problems
+    assert entries(folder) == []
+
+
+def test_cross_checks_are_cached_by_vector_content(folder, sample, monkeypatch):
+    result = load(sample)
+    assert _validate.lint(result) == []
+    checked: list[str] = []
+    monkeypatch.setattr(_validate, "_check", lambda v: checked.append(v.id) or [])
+    assert _validate.lint(result) == [] and checked == [], "a hit: nothing recomputed"
+    text = sample.read_text(encoding="utf-8")
+    sample.write_text(text.replace('description: "HMAC', 'description: "XHMAC', 1), encoding="utf-8")
+    changed = load(sample)
+    _validate.lint(changed)
+    assert len(checked) == len(changed.vectors), "another vector content: every vector of the file rechecked"
+
+
+def test_a_failing_cross_check_is_not_cached(folder, sample, monkeypatch):
+    result = load(sample)
+    monkeypatch.setattr(_validate, "_check", lambda v: ["wrong"])
+    assert len(_validate.lint(result)) == len(result.vectors)
+    monkeypatch.undo()
+    monkeypatch.setenv(cache.ENVIRONMENT, str(folder))
+    checked: list[str] = []
+    monkeypatch.setattr(_validate, "_check", lambda v: checked.append(v.id) or [])
+    _validate.lint(result)
+    assert len(checked) == len(result.vectors)

@@ -1,0 +1,65 @@
+"""The JSON report's two formats: format 2 writes passing results as id and status only, and every reader (the
+matrix, --baseline) accepts a format 1 report as well as a format 2 one."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from hmac_conformance import _gate as gate
+from hmac_conformance import _schemas
+from hmac_conformance._report import jsonreport, matrix
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+FORMAT1, FORMAT2 = GOLDEN / "report-format1.json", GOLDEN / "report.json"
+
+
+def _cells(path: Path) -> dict[tuple[tuple[str, ...], int], dict[str, int]]:
+    m = matrix.build(*matrix.load_reports([path]))
+    return {key: dict(cell.counts) for key, cell in m.cells.items()}
+
+
+def test_both_formats_are_valid_reports():
+    for path in (FORMAT1, FORMAT2):
+        document = json.loads(path.read_text(encoding="utf-8"))
+        assert not list(_schemas.validator("report.schema.json").iter_errors(document)), path.name
+
+
+def test_format2_passing_results_are_id_and_status_only():
+    document = json.loads(FORMAT2.read_text(encoding="utf-8"))
+    assert document["format"] == 2
+    passing = [r for run in document["runs"] for r in run["results"] if r["status"] == "pass"]
+    failing = [r for run in document["runs"] for r in run["results"] if r["status"] == "fail"]
+    assert passing and all(set(r) == {"id", "status"} for r in passing)
+    assert failing and all({"input", "expected", "got", "diagnostic", "scheme", "tags"} <= set(r) for r in failing)
+    assert {r["id"] for r in passing} <= set(document["vectors"])
+
+
+def test_format2_without_its_vectors_table_is_rejected():
+    document = json.loads(FORMAT2.read_text(encoding="utf-8"))
+    del document["vectors"]
+    assert list(_schemas.validator("report.schema.json").iter_errors(document))
+
+
+def test_matrix_reads_both_formats_alike():
+    assert _cells(FORMAT1) == _cells(FORMAT2)
+
+
+def test_baseline_reads_both_formats_alike():
+    before, after = gate.load_baseline(FORMAT1), gate.load_baseline(FORMAT2)
+    assert dict(before.passed) == dict(after.passed)
+    assert len(before.for_impl("reference")) == 35
+
+
+def test_the_one_line_layout_round_trips_any_values():
+    odd = ["\x00abc:0\x00", '"\\u0000', "\u2028", "}\n{", "é"]
+    document = {
+        "format": 2,
+        "vectors": {s: {"scheme": s, "operation": "op", "tags": odd} for s in odd},
+        "runs": [{"impl": s, "results": [{"id": s, "status": "pass", "message": t} for t in odd]} for s in odd],
+    }
+    text = jsonreport.dumps(document)
+    assert json.loads(text) == document
+    lines = {line.strip().rstrip(",") for line in text.split("\n")}
+    for run in document["runs"]:
+        assert all(json.dumps(r, ensure_ascii=False) in lines for r in run["results"]), "one line per result"
