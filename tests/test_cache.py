@@ -165,3 +165,18 @@ def test_a_failing_cross_check_is_not_cached(folder, sample, monkeypatch):
     monkeypatch.setattr(_validate, "_check", lambda v: checked.append(v.id) or [])
     _validate.lint(result)
     assert len(checked) == len(result.vectors)
+
+
+def test_entries_in_a_folder_others_can_write_are_not_read(folder, sample, monkeypatch):
+    """Unpickling runs code: an entry another user could have planted is a miss, never loaded."""
+    load(sample)
+    (entry,) = entries(folder)
+    assert entry.parent.stat().st_mode & 0o777 == 0o700
+    entry.parent.chmod(0o777)
+    calls = computed(monkeypatch)
+    load(sample)
+    assert calls == [str(sample)]
+    entry.parent.chmod(0o700)
+    calls.clear()
+    load(sample)
+    assert calls == []

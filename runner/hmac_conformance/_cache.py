@@ -114,14 +114,32 @@ def key(kind: str, *parts: bytes) -> str:
     return digest.hexdigest()
 
 
+def _private(path: Path) -> bool:
+    """Unpickling runs code, so entries are read only from folders no other user can write to."""
+    if not hasattr(os, "getuid"):  # pragma: no cover - not POSIX: no owner to compare
+        return True
+    try:
+        for part in (path.parent, path.parent.parent):
+            st = part.stat()
+            if st.st_uid != os.getuid() or st.st_mode & 0o022:
+                return False
+    except OSError:
+        return False
+    return True
+
+
 def get(name: str) -> Any | None:
-    """The cached value, or None when there is none (or it is unreadable, truncated or corrupt)."""
+    """The cached value, or None when there is none (or it is unreadable, truncated or corrupt, or in a folder
+    another user could write to)."""
     where = folder()
     if where is None:
         return None
+    entry = where / name[:2] / name
     try:
-        blob = (where / name[:2] / name).read_bytes()
+        blob = entry.read_bytes()
     except OSError:
+        return None
+    if not _private(entry):
         return None
     head = len(_MAGIC)
     if blob[:head] != _MAGIC or hashlib.sha256(blob[head + 32 :]).digest() != blob[head : head + 32]:
@@ -140,7 +158,8 @@ def put(name: str, value: Any) -> None:
     payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     target = where / name[:2] / name
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        where.mkdir(mode=0o700, parents=True, exist_ok=True)
+        target.parent.mkdir(mode=0o700, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{name[:16]}.", suffix=".tmp", dir=target.parent)
         try:
             with os.fdopen(fd, "wb") as stream:
