@@ -17,6 +17,10 @@ Implementations the tests start as subprocesses (tests/impls/*.py, examples/pyth
 environment of ``Command.parse`` (no PYTHONPATH, no MUTANT_UNDER_TEST), so they import the editable install: the
 original code, never a mutant. ``run`` checks that before it starts (``child_imports_original``).
 
+``--only FILE,FILE... COMMAND`` mutates only those files (of [tool.mutmut] only_mutate): mutmut makes the mutants
+of every selected file before it runs any, which takes a minute or more for all of them; a bounded check (CI) needs
+only the files it checks.
+
 ``print-time-estimates`` is refused: in 3.8.1 it empties the test map in mutants/mutmut-stats.json.
 """
 
@@ -28,6 +32,7 @@ import sys
 from pathlib import Path
 
 import mutmut.__main__ as mutmut_main
+from mutmut.configuration import config
 from mutmut.mutation import file_mutation
 from mutmut.utils import format_utils
 
@@ -68,6 +73,13 @@ def child_imports_original() -> None:
 
 def main() -> None:
     os.chdir(ROOT)
+    if sys.argv[1:2] == ["--only"]:
+        only = sys.argv[2].split(",")
+        del sys.argv[1:3]
+        unknown = sorted(set(only) - set(config().only_mutate))
+        if unknown:
+            sys.exit(f"mutmut_cli: --only {', '.join(unknown)}: not in [tool.mutmut] only_mutate")
+        config().only_mutate = only
     if sys.argv[1:2] == ["print-time-estimates"]:
         # mutmut 3.8.1, run on its own, empties the test map in mutants/mutmut-stats.json: every later mutant
         # would be "no tests".
