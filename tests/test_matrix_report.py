@@ -197,6 +197,20 @@ def test_html_matrix_of_passing_runs_says_none_failed_and_marks_a_broken_adapter
     assert "<li><code>hmac/a</code> — error: </li>" in page, "no <pre> for an empty diagnostic"
 
 
+def test_html_cell_of_a_group_a_run_never_saw_is_na():
+    go = Run("jsonl:go", GO, (result("hmac/a", "pass"),))
+    rs = Run(
+        "jsonl:rs", {"name": "rs", "version": "9", "language": "rust"}, (result("firstvision/z", "pass", op="sign"),)
+    )
+    page = matrix.render_html(matrix.build("1.0.0", [jsonreport.run_to_json(go), jsonreport.run_to_json(rs)]))
+    assert _between(page, "<tbody>", "</tbody>") == (
+        "<tr><td class='row'>firstvision / sign</td><td class='na' title=''>n/a</td>"
+        "<td class='ok' title='pass 1'>1/1</td></tr>"
+        "<tr><td class='row'>hmac / mac</td><td class='ok' title='pass 1'>1/1</td>"
+        "<td class='na' title=''>n/a</td></tr>"
+    )
+
+
 def write_report(path: Path, run_dicts: list[dict], suite: str = "1.0.0") -> Path:
     document = {"format": 1, "tool": {"name": "hmac-conformance", "version": "1"}, "suite_version": suite,
                 "created": "2026-01-01T00:00:00+00:00", "runs": run_dicts}  # fmt: skip
