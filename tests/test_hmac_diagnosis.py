@@ -152,3 +152,7 @@ def test_the_verify_verdict_uses_the_hmac_hints():
         f"vector: {tagged.description} (MAC-5)\n"
         "hint: reject tags whose length differs from the configured length before comparing (MAC-5)",
     )
+    other_reason = {"valid": False, "reason": "tag-mismatch"}
+    note = "rejected for reason 'tag-mismatch'; the spec's reason is 'wrong-tag-length'"
+    assert compare.mac_verify(tagged, other_reason, True) == ("fail", note, f"vector: {tagged.description} (MAC-5)")
+    assert compare.mac_verify(tagged, other_reason, False) == ("pass", note, "")
