@@ -33,31 +33,24 @@ RUN_OPTIONS = [
     # option strings, dest, action, nargs, const, default, type, choices, required, help, metavar
     (("--impl",), "impl", "_AppendAction", None, None, None, None, None, True, "implementation (repeatable)", "SPEC"),
     (("--vectors",), "vectors", "_AppendAction", None, None, None, "Path", None, False, "vector files or folders", "PATH"),
-    (("-k",), "patterns", "_AppendAction", None, None, [], None, None, False, "select ids matching the glob (repeatable)", "GLOB"),
-    (("--scheme",), "scheme", "_AppendAction", None, None, [], None, ["firstvision", "hmac"], False, None, None),
-    (("--operation",), "operation", "_AppendAction", None, None, [], None, ["mac", "mac-verify", "sign", "verify"], False, None, None),
-    (("--tag",), "tag", "_AppendAction", None, None, [], None, None, False, "select vectors with this tag (repeatable: any)", None),
-    (("--suite-version",), "suite_version", "_StoreAction", None, None, None, "_suite_version", None, False,
-     "only vectors added in this suite version or earlier", None),
-    (("--strict-reasons",), "strict_reasons", "_StoreTrueAction", 0, True, False, None, None, False,
-     "a different rejection reason is a failure", None),
-    (("--require",), "require", "_AppendAction", None, None, [], "_requirement", None, False,
-     "fail the run if any selected vector this matches is unsupported or skipped (repeatable)", "SCHEME[/OP][:FEATURE]"),
-    (("--xfail",), "xfail", "_StoreAction", None, None, None, "Path", None, False,
-     "expected-failure list (YAML); listed vectors that pass fail the run", None),
-    (("--write-xfail",), "write_xfail", "_StoreAction", None, None, None, "Path", None, False,
-     "write the current failures as an expected-failure list", "FILE"),
-    (("--baseline",), "baseline", "_StoreAction", None, None, None, "Path", None, False,
-     "fail only on regressions against the run of the same --impl in this JSON report", "REPORT"),
+    (("-k",), "patterns", "_AppendAction", None, None, [], None, None, False, "ids matching the glob (repeatable)", "GLOB"),
+    (("--exclude",), "exclude", "_AppendAction", None, None, [], None, None, False, "leave out ids matching the glob (repeatable)", "GLOB"),
+    (("--scheme",), "scheme", "_AppendAction", None, None, [], None, ["firstvision", "hmac", "sigv4", "standard-webhooks"], False, None, None),
+    (("--operation",), "operation", "_AppendAction", None, None, [], None, ["canonical-request", "mac", "mac-verify", "sign", "string-to-sign", "verify"], False, None, None),
+    (("--tag",), "tag", "_AppendAction", None, None, [], None, None, False, "vectors with this tag (repeatable: any)", None),
+    (("--suite-version",), "suite_version", "_StoreAction", None, None, None, "_suite_version", None, False, "only vectors added in this suite version or earlier", None),
+    (("--include-superseded",), "include_superseded", "_StoreTrueAction", 0, True, False, None, None, False, "also vectors that a newer one supersedes (errata: wrong as released, left out by default)", None),
+    (("--strict-reasons",), "strict_reasons", "_StoreTrueAction", 0, True, False, None, None, False, "a different rejection reason is a failure", None),
+    (("--require",), "require", "_AppendAction", None, None, [], "_requirement", None, False, "fail the run if any selected vector this matches is unsupported or skipped (repeatable)", "SCHEME[/OP][:FEATURE]"),
+    (("--xfail",), "xfail", "_StoreAction", None, None, None, "Path", None, False, "expected-failure list (YAML); listed vectors that pass fail the run", None),
+    (("--write-xfail",), "write_xfail", "_StoreAction", None, None, None, "Path", None, False, "write the current failures as an expected-failure list", "FILE"),
+    (("--baseline",), "baseline", "_StoreAction", None, None, None, "Path", None, False, "fail only on regressions against the run of the same --impl in this JSON report", "REPORT"),
     (("--report",), "report", "_AppendAction", None, None, [], None, None, False, "json:, junit: or markdown: (repeatable)", "FORMAT:PATH"),
-    (("--redact-keys",), "redact_keys", "_StoreTrueAction", 0, True, False, None, None, False,
-     "keep keys and secrets out of reports and stderr", None),
+    (("--redact-keys",), "redact_keys", "_StoreTrueAction", 0, True, False, None, None, False, "keep keys and secrets out of reports and stderr", None),
     (("--timeout",), "timeout", "_StoreAction", None, None, 5.0, "_positive_seconds", None, False, "seconds per case (default 5)", None),
-    (("--startup-timeout",), "startup_timeout", "_StoreAction", None, None, 30.0, "_positive_seconds", None, False,
-     "seconds for a persistent process to answer hello", None),
+    (("--startup-timeout",), "startup_timeout", "_StoreAction", None, None, 30.0, "_positive_seconds", None, False, "seconds for a persistent process to answer hello", None),
     (("-j", "--jobs"), "jobs", "_StoreAction", None, None, 1, "_jobs", None, False, "parallel one-shot processes (default 1)", None),
-    (("--cwd",), "cwd", "_StoreAction", None, None, None, "Path", None, False,
-     "working directory of external implementations (default: current)", None),
+    (("--cwd",), "cwd", "_StoreAction", None, None, None, "Path", None, False, "working directory of external implementations (default: current)", None),
     (("--env",), "env", "_AppendAction", None, None, [], "_env", None, False, "environment for external implementations", "NAME=VALUE"),
     (("-q", "--quiet"), "verbosity", "_StoreConstAction", 0, -1, 0, None, None, False, None, None),
     (("-v", "--verbose"), "verbosity", "_StoreConstAction", 0, 1, None, None, None, False, None, None),
@@ -68,13 +61,44 @@ OTHER_OPTIONS = {
         (("-q", "--quiet"), "quiet", "_StoreTrueAction", 0, True, False, None, None, False, "print problems only", None),
     ],
     "export": [
-        ((), "paths", "_StoreAction", "*", None, None, "Path", None, True, None, None),
-        (("--out",), "out", "_StoreAction", None, None, None, "Path", None, False, "output file (default: stdout)", None),
+        ((), "paths", "_StoreAction", "*", None, None, "Path", None, True, "files or folders (default: the suite's vectors/)", None),
+        (("--vectors",), "vectors", "_AppendAction", None, None, None, "Path", None, False, "vector files or folders", "PATH"),
+        (("-k",), "patterns", "_AppendAction", None, None, [], None, None, False, "ids matching the glob (repeatable)", "GLOB"),
+        (("--exclude",), "exclude", "_AppendAction", None, None, [], None, None, False, "leave out ids matching the glob (repeatable)", "GLOB"),
+        (("--scheme",), "scheme", "_AppendAction", None, None, [], None, ["firstvision", "hmac", "sigv4", "standard-webhooks"], False, None, None),
+        (("--operation",), "operation", "_AppendAction", None, None, [], None, ["canonical-request", "mac", "mac-verify", "sign", "string-to-sign", "verify"], False, None, None),
+        (("--tag",), "tag", "_AppendAction", None, None, [], None, None, False, "vectors with this tag (repeatable: any)", None),
+        (("--suite-version",), "suite_version", "_StoreAction", None, None, None, "_suite_version", None, False, "only vectors added in this suite version or earlier", None),
+        (("--include-superseded",), "include_superseded", "_StoreTrueAction", 0, True, False, None, None, False, "also vectors that a newer one supersedes (errata: wrong as released, left out by default)", None),
+        (("--out",), "out", "_StoreAction", None, None, None, "Path", None, False, "one document, to this file (default: stdout)", None),
+        (("--split",), "split", "_StoreAction", None, None, None, "Path", None, False, "one file per scheme and operation, in this folder", "DIR"),
+    ],
+    "list": [
+        (("--vectors",), "vectors", "_AppendAction", None, None, None, "Path", None, False, "vector files or folders", "PATH"),
+        (("-k",), "patterns", "_AppendAction", None, None, [], None, None, False, "ids matching the glob (repeatable)", "GLOB"),
+        (("--exclude",), "exclude", "_AppendAction", None, None, [], None, None, False, "leave out ids matching the glob (repeatable)", "GLOB"),
+        (("--scheme",), "scheme", "_AppendAction", None, None, [], None, ["firstvision", "hmac", "sigv4", "standard-webhooks"], False, None, None),
+        (("--operation",), "operation", "_AppendAction", None, None, [], None, ["canonical-request", "mac", "mac-verify", "sign", "string-to-sign", "verify"], False, None, None),
+        (("--tag",), "tag", "_AppendAction", None, None, [], None, None, False, "vectors with this tag (repeatable: any)", None),
+        (("--suite-version",), "suite_version", "_StoreAction", None, None, None, "_suite_version", None, False, "only vectors added in this suite version or earlier", None),
+        (("--include-superseded",), "include_superseded", "_StoreTrueAction", 0, True, False, None, None, False, "also vectors that a newer one supersedes (errata: wrong as released, left out by default)", None),
+        (("--format",), "format", "_StoreAction", None, None, "text", None, ["text", "json"], False, "ids one per line, or JSON", None),
+    ],
+    "case": [
+        ((), "id", "_StoreAction", None, None, None, None, None, True, "a vector id", None),
+        (("--vectors",), "vectors", "_AppendAction", None, None, None, "Path", None, False, "vector files or folders", "PATH"),
+        (("--expected",), "expected", "_StoreTrueAction", 0, True, False, None, None, False, "also print the expected output, on stderr", None),
+        (("--persistent",), "persistent", "_StoreTrueAction", 0, True, False, None, None, False, "wrap it in hello and stop lines, for a jsonl: implementation", None),
     ],
     "report": [
         ((), "reports", "_StoreAction", "+", None, None, "Path", None, True, None, "REPORT.json"),
         (("--html",), "html", "_StoreAction", None, None, None, "Path", None, False, "write a self-contained HTML page", None),
         (("--markdown",), "markdown", "_StoreAction", None, None, None, "Path", None, False, "write the same matrix as Markdown", None),
+    ],
+    "vectors": [
+    ],
+    "release": [
+        ((), "version", "_StoreAction", None, None, None, None, None, True, "the version to release", "X.Y.Z"),
     ],
 }  # fmt: skip
 
@@ -109,9 +133,13 @@ def test_every_option_as_declared():
     assert (sub.dest, sub.required) == ("command", True)
     assert [(c.dest, c.help) for c in sub._choices_actions] == [
         ("validate", "check vector files: schema, lint, every expected value recomputed twice"),
-        ("export", "write every vector as one JSON document (bytes as Base64)"),
+        ("export", "write the selected vectors as JSON (bytes as Base64), for other harnesses"),
+        ("list", "print the ids of the selected vectors"),
+        ("case", "print the case message the runner would send, to reproduce a result by hand"),
         ("run", "run vectors against implementations"),
         ("report", "build the compatibility matrix from JSON reports"),
+        ("vectors", "author vectors: a skeleton in the right file, expected values filled in"),
+        ("release", "freeze the vectors as suite version X.Y.Z (in a clean checkout)"),
     ]
     commands = subcommands()
     assert all(isinstance(p, cli.Parser) for p in commands.values())
@@ -126,9 +154,12 @@ def test_every_option_as_declared():
 def test_requirements_help_names_an_example_and_the_features_of_each_scheme():
     assert cli._requirements_help(schemes.all_schemes()) == (
         "requirements (--require, repeatable): SCHEME[/OPERATION][:FEATURE], e.g. firstvision/sign:legacy-hex-base64,\n"
-        "  hmac/mac:sha3-512. Every selected vector a requirement matches must be executed: one that comes back\n"
-        "  unsupported or skipped fails the run. The features of each scheme: firstvision: sha256, sha512,\n"
-        "  legacy-hex-base64; hmac: md5, sha1, sha224, sha256, sha384, sha512, sha3-224, sha3-256, sha3-384, sha3-512."
+        "  hmac/mac:sha3-512, sigv4/canonical-request:payload-header, standard-webhooks/sign:clock. Every selected\n"
+        "  vector a requirement matches must be executed: one that comes back unsupported or skipped fails the run. The\n"
+        "  features of each scheme: firstvision: sha256, sha512, legacy-hex-base64; hmac: md5, sha1, sha224, sha256,\n"
+        "  sha384, sha512, sha512-224, sha512-256, sha3-224, sha3-256, sha3-384, sha3-512; sigv4: query, session-token,\n"
+        "  unsigned-session-token, single-encoding, no-normalize, unsigned-payload, payload-header; standard-webhooks:\n"
+        "  clock."
     )
 
 
@@ -369,7 +400,7 @@ def test_plan_checks_everything_before_any_case_runs(tmp_path):
         (["--impl=reference"], "--impl: the same implementation is given twice (reference, reference)"),
         (["--report=json:{tmp}/a", "--write-xfail={tmp}/a"], "--write-xfail {tmp}/a: the same file as --report json:{tmp}/a"),
         (["--write-xfail={tmp}/none/x.yaml"], "--write-xfail {tmp}/none/x.yaml: folder {tmp}/none does not exist (create it first)"),
-        (["-k", "none/*"], "no vector matches the selection (-k, --scheme, --operation, --tag, --suite-version)"),
+        (["-k", "none/*"], "no vector matches the selection (-k, --exclude, --scheme, --operation, --tag, --suite-version)"),
         (["--scheme=firstvision", "--require=hmac"], "--require 'hmac' matches no selected vector"),
     ],
 )  # fmt: skip

@@ -52,7 +52,8 @@ def headers(vector, **values: str | None) -> dict:
 
 
 def test_every_repository_vector_passes_its_scheme_check():
-    assert [m for v in VECTORS.values() for m in (hmac_lint if v.scheme == "hmac" else fv_lint).check(v)] == []
+    checks = {"hmac": hmac_lint, "firstvision": fv_lint}
+    assert [m for v in VECTORS.values() if v.scheme in checks for m in checks[v.scheme].check(v)] == []
 
 
 # -- hmac ------------------------------------------------------------------------------------------------------------

@@ -229,11 +229,11 @@ def test_markdown_summary_exactly():
         "| hmac | mac-verify | 0 | 0 | 0 | 1 | 0 | 0 | 0 |\n"
         "\n"
         f"**Failed**; {NOT_TESTED}.\n" + "".join(f"- {p}\n" for p in PROBLEMS) + "\n"
-        "| outcome | vector | message |\n"
-        "|---|---|---|\n"
-        f"| fail | `hmac/b` | {('tag differs: ' + LONG)[:200]} |\n"
-        "| error | `hmac/c` | timeout \\| 5 s |\n"
-        "| xpass | `firstvision/g` | listed but passes |\n"
+        "| outcome | vector | message | reproduce |\n"
+        "|---|---|---|---|\n"
+        f"| fail | `hmac/b` | {('tag differs: ' + LONG)[:200]} | `hmac-conformance case hmac/b --persistent \\| go\\|x` |\n"
+        "| error | `hmac/c` | timeout \\| 5 s | `hmac-conformance case hmac/c --persistent \\| go\\|x` |\n"
+        "| xpass | `firstvision/g` | listed but passes | `hmac-conformance case firstvision/g --persistent \\| go\\|x` |\n"
         "\n"
         "## ✅ ref 1 (None)\n"
         "\n"
@@ -260,7 +260,9 @@ def test_markdown_lists_at_most_40_bad_results(bad, more):
     run = Run("x", GO, tuple(result(f"hmac/v{i:02}", "fail", message=f"m{i}") for i in range(bad)))
     lines = markdown.render([run]).split("\n")
     listed = [line for line in lines if line.startswith("| fail |")]
-    assert len(listed) == 40 and listed[-1] == "| fail | `hmac/v39` | m39 |"
+    assert (
+        len(listed) == 40 and listed[-1] == "| fail | `hmac/v39` | m39 | `hmac-conformance run --impl x -k hmac/v39` |"
+    )
     tail = lines[lines.index(listed[-1]) + 1 :]
     assert tail == (["", f"… and {bad - 40} more in the JSON report.", ""] if more else [""])
 
@@ -290,10 +292,11 @@ def console_run() -> Run:
 def shown(verbose: bool) -> str:
     warn = "    stderr (last lines):\n      warn\n" if verbose else ""
     lines = "".join(f"      line {i}\n" for i in range(4, 12))
+    again = "    reproduce: hmac-conformance case {} --persistent | go\n".format
     return (
-        "\n--- FAIL hmac/b\n    tag differs\n    expected 00\n    got 01\n" + warn
-        + f"\n--- ERROR hmac/c\n    timeout\n    stderr (last lines):\n{lines}"
-        + "\n--- XPASS firstvision/g\n    listed but passes\n"
+        "\n--- FAIL hmac/b\n    tag differs\n    expected 00\n    got 01\n" + warn + again("hmac/b")
+        + f"\n--- ERROR hmac/c\n    timeout\n    stderr (last lines):\n{lines}" + again("hmac/c")
+        + "\n--- XPASS firstvision/g\n    listed but passes\n" + again("firstvision/g")
     )  # fmt: skip
 
 

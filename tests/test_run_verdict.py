@@ -47,13 +47,13 @@ def test_requirement_parse():
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("sigv9", "--require 'sigv9': unknown scheme 'sigv9' (one of firstvision, hmac)"),
+        ("sigv9", "--require 'sigv9': unknown scheme 'sigv9' (one of firstvision, hmac, sigv4, standard-webhooks)"),
         ("hmac/sign", "--require 'hmac/sign': scheme hmac has no operation 'sign' (one of mac, mac-verify)"),
         ("hmac/", "--require 'hmac/': empty operation after '/'"),
         ("hmac:", "--require 'hmac:': unknown feature '' for hmac (one of md5, sha1, sha224, sha256, sha384, "
-                  "sha512, sha3-224, sha3-256, sha3-384, sha3-512)"),
+                  "sha512, sha512-224, sha512-256, sha3-224, sha3-256, sha3-384, sha3-512)"),
         ("hmac/mac:sha999", "--require 'hmac/mac:sha999': unknown feature 'sha999' for hmac (one of md5, sha1, "
-                            "sha224, sha256, sha384, sha512, sha3-224, sha3-256, sha3-384, sha3-512)"),
+                            "sha224, sha256, sha384, sha512, sha512-224, sha512-256, sha3-224, sha3-256, sha3-384, sha3-512)"),
     ],
 )  # fmt: skip
 def test_requirement_mistakes(text, message):
