@@ -73,10 +73,11 @@ def conformance(session: nox.Session) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """The test suite (tests/conftest.py builds the examples it runs, once per session)."""
+    """The test suite on two processes (pytest-xdist; tests/conftest.py builds the examples it runs, once per
+    process). A later -n in the arguments wins."""
     _install(session, "[test]")
     REPORTS.mkdir(exist_ok=True)
-    session.run("pytest", f"--junitxml={REPORTS / 'pytest.junit.xml'}", *session.posargs)
+    session.run("pytest", "-n", "2", f"--junitxml={REPORTS / 'pytest.junit.xml'}", *session.posargs)
 
 
 #: The Python versions the package supports besides the default one (3.11, which runs everything).
