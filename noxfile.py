@@ -254,11 +254,14 @@ CI_SAMPLE = {
     "runner/hmac_conformance/_judging.py": ["hmac_conformance._judging.x_decision*"],
     "runner/hmac_conformance/_report/junit.py": ["hmac_conformance._report.junit.x_write*"],
 }
+#: The tests that judge the sample: they call those functions directly, in milliseconds. (The functions a commit
+#: touched are judged by every test mutmut is configured with, since which tests reach them is not known.)
+CI_SAMPLE_TESTS = ["tests/test_run_verdict.py", "tests/test_judging.py", "tests/test_reports.py"]
 
 
-def _ci_scope(session: nox.Session) -> dict[str, list[str]]:
+def _ci_scope(session: nox.Session) -> tuple[dict[str, list[str]], list[str]]:
     """The functions the last commit touched (CI runs on a fresh clone: HEAD~1 is the previous commit), or the
-    fixed sample when that is none or more than CI_MAX_MUTANTS mutants."""
+    fixed sample when that is none or more than CI_MAX_MUTANTS mutants; and the tests to judge them by (none: all)."""
     try:
         out = session.run("python", "tools/mutation/scope.py", "--count", "HEAD~1", silent=True, external=True)
     except nox.command.CommandFailed:
@@ -275,9 +278,9 @@ def _ci_scope(session: nox.Session) -> dict[str, list[str]]:
     if not scope or total > CI_MAX_MUTANTS:
         why = "touched no mutated function" if not scope else f"touched {total} mutants (more than {CI_MAX_MUTANTS})"
         session.log(f"mutation --ci: the last commit {why}; checking the fixed sample")
-        return CI_SAMPLE
+        return CI_SAMPLE, CI_SAMPLE_TESTS
     session.log(f"mutation --ci: checking the {total} mutants of the functions the last commit touched")
-    return scope
+    return scope, []
 
 
 def _module_path(module: str) -> str:
@@ -301,15 +304,17 @@ def mutation(session: nox.Session) -> None:
     session.install("mutmut==3.8.1")
     args = list(session.posargs)
     only: list[str] = []
+    tests: list[str] = []
     if args == ["--ci"]:
-        scope = _ci_scope(session)
+        scope, tests = _ci_scope(session)
         only, globs = sorted(scope), [g for path in sorted(scope) for g in scope[path]]
     elif "--ci" in args:
         session.error("--ci takes no globs")
     else:
         globs = args
     shutil.rmtree(ROOT / "mutants", ignore_errors=True)  # no verdict cached from other tests or sources
-    run = [*MUTMUT, *(["--only", ",".join(only)] if only else []), "run", "--max-children", "2"]
+    run = [*MUTMUT, *(["--only", ",".join(only)] if only else []), *(["--tests", ",".join(tests)] if tests else [])]
+    run += ["run", "--max-children", "2"]
     # A glob makes mutmut run those mutants (it would keep a cached verdict otherwise).
     session.run(*run, *(globs or ["hmac_conformance.*"]))
     REPORTS.mkdir(exist_ok=True)

@@ -21,6 +21,10 @@ original code, never a mutant. ``run`` checks that before it starts (``child_imp
 of every selected file before it runs any, which takes a minute or more for all of them; a bounded check (CI) needs
 only the files it checks.
 
+``--tests FILE,FILE... COMMAND`` judges the mutants by those test files only (the --ignore and --deselect options
+of [tool.mutmut] still apply): mutmut first runs every selected test once to learn which tests reach which
+function, so a bounded check (CI's fixed sample) names the fast tests that are about its functions.
+
 ``print-time-estimates`` is refused: in 3.8.1 it empties the test map in mutants/mutmut-stats.json.
 """
 
@@ -80,6 +84,14 @@ def main() -> None:
         if unknown:
             sys.exit(f"mutmut_cli: --only {', '.join(unknown)}: not in [tool.mutmut] only_mutate")
         config().only_mutate = only
+    if sys.argv[1:2] == ["--tests"]:
+        tests = sys.argv[2].split(",")
+        del sys.argv[1:3]
+        missing = [t for t in tests if not (ROOT / t).is_file()]
+        if missing:
+            sys.exit(f"mutmut_cli: --tests {', '.join(missing)}: no such file")
+        options = [a for a in config().pytest_add_cli_args_test_selection if a.startswith("-")]
+        config().pytest_add_cli_args_test_selection = [*tests, *options]
     if sys.argv[1:2] == ["print-time-estimates"]:
         # mutmut 3.8.1, run on its own, empties the test map in mutants/mutmut-stats.json: every later mutant
         # would be "no tests".
