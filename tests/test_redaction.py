@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import copy
 import dataclasses
 import io
 import json
@@ -102,3 +103,16 @@ def test_no_form_of_any_key_reaches_any_report(tmp_path: Path):
                     assert form not in text, (form, text[:200])
     unredacted = execute(InProcessAdapter("python:leaky", _Leaky()), vectors[:1])
     assert forms(secrets[0])[0] in unredacted.results[0].message, "without --redact-keys nothing is scrubbed"
+
+
+def test_a_secret_given_as_text_is_scrubbed_as_its_utf8_bytes_and_the_vector_is_left_whole():
+    from hmac_conformance._redact import redacted_input, secrets_of
+
+    vector = next(v for v in load().vectors if v.scheme == "sigv4" and v.operation == "sign")
+    secret = vector.input["credentials"]["secret_access_key"]
+    assert isinstance(secret, str) and secrets_of(vector) == [secret.encode("utf-8")]
+    before = copy.deepcopy(vector.input)
+    redacted = redacted_input(vector)
+    assert redacted["credentials"]["secret_access_key"] == "<redacted>"
+    assert redacted["credentials"]["access_key_id"] == vector.input["credentials"]["access_key_id"]
+    assert vector.input == before, "the vector itself keeps its secret"
