@@ -59,3 +59,13 @@ def test_strict_reasons_reach_the_operation():
     assert judge(VERIFY, other).status == "pass"
     assert judge(VERIFY, other, strict_reasons=True).status == "fail"
     assert judge(VERIFY, other, True).diagnostic.startswith("vector: ")
+
+
+def test_a_byte_field_given_as_text_is_named_the_first_such_field():
+    """_not_bytes backs the shape check for byte fields a shape does not type (an in-process value is not JSON)."""
+    from hmac_conformance._compare import _not_bytes
+
+    assert _not_bytes({"a": "x", "b": "y"}, ("a", "b")) == "output field 'a' is not bytes"
+    assert _not_bytes({"b": "y"}, ("a", "b")) == "output field 'b' is not bytes"
+    assert _not_bytes({"a": b"", "c": "not a byte field"}, ("a", "b")) is None
+    assert _not_bytes(None, ("a",)) is None
