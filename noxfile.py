@@ -73,10 +73,11 @@ def conformance(session: nox.Session) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """The test suite (tests/conftest.py builds the examples it runs, once per session)."""
+    """The test suite on two processes (pytest-xdist; tests/conftest.py builds the examples it runs, once per
+    process). A later -n in the arguments wins."""
     _install(session, "[test]")
     REPORTS.mkdir(exist_ok=True)
-    session.run("pytest", f"--junitxml={REPORTS / 'pytest.junit.xml'}", *session.posargs)
+    session.run("pytest", "-n", "2", f"--junitxml={REPORTS / 'pytest.junit.xml'}", *session.posargs)
 
 
 #: The Python versions the package supports besides the default one (3.11, which runs everything).
@@ -238,3 +239,84 @@ def thirdparty(session: nox.Session) -> None:
     if failed:
         session.error(f"thirdparty: {', '.join(failed)} did not match the expected results (reports in {out})")
     session.log(f"reports in {out}")
+
+
+# -- mutation testing (tools/mutation/) ---------------------------------------------------------------------------
+
+MUTMUT = ("python", "tools/mutation/mutmut_cli.py")
+GATE = ("python", "tools/mutation/gate.py")
+SURVIVORS = "tools/mutation/survivors.txt"
+#: The most mutants the CI check runs: about 3 minutes on a 2-core machine, fixed cost included.
+CI_MAX_MUTANTS = 60
+#: What the CI check runs when the last commit touched no mutated function, or too many: the functions that turn
+#: results into a verdict and an exit status (97 mutants; junit.write's 200 would triple the time).
+CI_SAMPLE = {
+    "runner/hmac_conformance/_gate.py": ["hmac_conformance._gate.x_problems*", "hmac_conformance._gate.x_broken*"],
+    "runner/hmac_conformance/_judging.py": ["hmac_conformance._judging.x_decision*"],
+}
+#: The tests that judge the sample: they call those functions directly, in milliseconds. (The functions a commit
+#: touched are judged by every test mutmut is configured with, since which tests reach them is not known.)
+CI_SAMPLE_TESTS = ["tests/test_run_verdict.py", "tests/test_judging.py"]
+
+
+def _ci_scope(session: nox.Session) -> tuple[dict[str, list[str]], list[str]]:
+    """The functions the last commit touched (CI runs on a fresh clone: HEAD~1 is the previous commit), or the
+    fixed sample when that is none or more than CI_MAX_MUTANTS mutants; and the tests to judge them by (none: all)."""
+    try:
+        out = session.run("python", "tools/mutation/scope.py", "--count", "HEAD~1", silent=True, external=True)
+    except nox.command.CommandFailed:
+        out = ""  # no previous commit (a shallow clone): the sample
+    scope: dict[str, list[str]] = {}
+    total = 0
+    for line in str(out or "").splitlines():
+        count, glob = line.split(" ", 1)
+        module = glob.split(".x", 1)[0]
+        path = _module_path(module)
+        if int(count):
+            scope.setdefault(path, []).append(glob)
+            total += int(count)
+    if not scope or total > CI_MAX_MUTANTS:
+        why = "touched no mutated function" if not scope else f"touched {total} mutants (more than {CI_MAX_MUTANTS})"
+        session.log(f"mutation --ci: the last commit {why}; checking the fixed sample")
+        return CI_SAMPLE, CI_SAMPLE_TESTS
+    session.log(f"mutation --ci: checking the {total} mutants of the functions the last commit touched")
+    return scope, []
+
+
+def _module_path(module: str) -> str:
+    """hmac_conformance._adapters -> runner/hmac_conformance/_adapters/__init__.py (or .py)."""
+    base = ROOT / "runner" / Path(*module.split("."))
+    path = base / "__init__.py" if base.is_dir() else base.with_suffix(".py")
+    return str(path.relative_to(ROOT))
+
+
+@nox.session
+def mutation(session: nox.Session) -> None:
+    """Mutation testing of the verdict code with mutmut 3.8.1 (tools/mutation/). Fails on a surviving mutant that
+    tools/mutation/survivors.txt does not list (with its reason).
+
+    nox -s mutation                 every mutated module: the score per module, also in reports/mutation.md
+                                    (a nightly or manual job: an hour or more on 2 cores)
+    nox -s mutation -- GLOB...      only these mutants, e.g. "hmac_conformance._gate.x*"
+    nox -s mutation -- --ci         CI's bounded check: the functions the last commit touched, or a fixed sample
+    """
+    _install(session, "[test]")
+    session.install("mutmut==3.8.1")
+    args = list(session.posargs)
+    only: list[str] = []
+    tests: list[str] = []
+    if args == ["--ci"]:
+        scope, tests = _ci_scope(session)
+        only, globs = sorted(scope), [g for path in sorted(scope) for g in scope[path]]
+    elif "--ci" in args:
+        session.error("--ci takes no globs")
+    else:
+        globs = args
+    shutil.rmtree(ROOT / "mutants", ignore_errors=True)  # no verdict cached from other tests or sources
+    run = [*MUTMUT, *(["--only", ",".join(only)] if only else []), *(["--tests", ",".join(tests)] if tests else [])]
+    run += ["run", "--max-children", "2"]
+    # A glob makes mutmut run those mutants (it would keep a cached verdict otherwise).
+    session.run(*run, *(globs or ["hmac_conformance.*"]))
+    REPORTS.mkdir(exist_ok=True)
+    session.run(*GATE, "summary", "--listed", SURVIVORS, "--markdown", str(REPORTS / "mutation.md"), *globs)
+    session.run(*GATE, "check", "--expect-some", SURVIVORS, *globs)

@@ -22,6 +22,10 @@ EXAMPLES = json.loads((ROOT / "examples" / "examples.json").read_text(encoding="
 REQUIRE_ALL = os.environ.get("HMAC_CONFORMANCE_REQUIRE_ALL") == "1"
 PY = sys.executable
 
+if "MUTANT_UNDER_TEST" in os.environ and not Path(cli.__file__).resolve().is_relative_to(ROOT / "runner"):
+    # Under mutmut (tools/mutation/) ROOT is mutants/: testing anything but the mutated copy measures nothing.
+    pytest.exit(f"mutation testing imports {cli.__file__}, not the mutated copy under {ROOT}", returncode=4)
+
 
 def require_tool(tool: str) -> None:
     if shutil.which(tool) is None:

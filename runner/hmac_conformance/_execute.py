@@ -35,33 +35,62 @@ class Run:
     #: The vector files or folders given (empty: the suite's own), so a failure can be reproduced.
     vector_paths: tuple[str, ...] = ()
 
+    # Each verdict is a module function below: mutation testing (mutmut) does not mutate a property's body.
     @property
     def counts(self) -> dict[str, int]:
-        return counts(self.results)
+        return run_counts(self)
 
     @property
     def executed(self) -> int:
-        return gate.executed(self.results)
+        return run_executed(self)
 
     @property
     def untested(self) -> dict[str, dict[str, int]]:
-        return gate.untested(self.results)
+        return run_untested(self)
 
     @property
     def broken(self) -> bool:
-        return gate.broken(self.results, self.startup_error)
+        return run_broken(self)
 
     @property
     def regressions(self) -> list[Result]:
-        return [] if self.baseline is None else gate.regressions(self.baseline, self.results)
+        return run_regressions(self)
 
     @property
     def problems(self) -> list[str]:
-        return gate.problems(self.results, self.violations, self.unmet, self.baseline)
+        return run_problems(self)
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        return run_ok(self)
+
+
+def run_counts(run: Run) -> dict[str, int]:
+    return counts(run.results)
+
+
+def run_executed(run: Run) -> int:
+    return gate.executed(run.results)
+
+
+def run_untested(run: Run) -> dict[str, dict[str, int]]:
+    return gate.untested(run.results)
+
+
+def run_broken(run: Run) -> bool:
+    return gate.broken(run.results, run.startup_error)
+
+
+def run_regressions(run: Run) -> list[Result]:
+    return [] if run.baseline is None else gate.regressions(run.baseline, run.results)
+
+
+def run_problems(run: Run) -> list[str]:
+    return gate.problems(run.results, run.violations, run.unmet, run.baseline)
+
+
+def run_ok(run: Run) -> bool:
+    return not run_problems(run)
 
 
 def _error(vector: Vector, message: str) -> Result:

@@ -28,22 +28,33 @@ class Cell:
     counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     bad: list[dict[str, Any]] = field(default_factory=list)
 
+    # Each verdict is a module function below: mutation testing (mutmut) does not mutate a property's body.
     @property
     def attempted(self) -> int:
-        return sum(n for status, n in self.counts.items() if status != "unsupported")
+        return cell_attempted(self)
 
     @property
     def state(self) -> str:
-        if self.attempted == 0:
-            return "na"
-        if any(self.counts[s] for s in BAD):
-            return "bad"
-        return "warn" if self.counts["skip"] or self.counts["xfail"] else "ok"
+        return cell_state(self)
 
     def label(self) -> str:
         if self.attempted == 0:
             return "n/a"
         return f"{self.counts['pass']}/{self.attempted}"
+
+
+def cell_attempted(cell: Cell) -> int:
+    """Vectors sent to the implementation (unsupported ones were not)."""
+    return sum(n for status, n in cell.counts.items() if status != "unsupported")
+
+
+def cell_state(cell: Cell) -> str:
+    """na: nothing attempted; bad: a failure, error or unexpected pass; warn: skips or expected failures; ok."""
+    if cell_attempted(cell) == 0:
+        return "na"
+    if any(cell.counts[s] for s in BAD):
+        return "bad"
+    return "warn" if cell.counts["skip"] or cell.counts["xfail"] else "ok"
 
 
 @dataclass

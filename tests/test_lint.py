@@ -1,0 +1,320 @@
+"""validate refuses every kind of wrong expected value, each with its exact message: a wrong tag or decision, a
+wrong signature, string to sign or header, a wrong or unconfirmable refusal, a wrong reason, a signature the
+independent implementation cannot confirm, a defect vector that is not otherwise correct, a lenient-trim vector
+that would not catch a lenient verifier; and the generic pass that collects, locates and sorts the problems.
+
+The checks are called directly on real vectors with one thing changed (no files, no CLI)."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from hmac_conformance import _validate as validate
+from hmac_conformance import schemes
+from hmac_conformance._load import LoadResult, load
+from hmac_conformance._model import Problem
+from hmac_conformance.schemes import short
+from hmac_conformance.schemes.firstvision import crosscheck as fv_crosscheck
+from hmac_conformance.schemes.firstvision import lint as fv_lint
+from hmac_conformance.schemes.firstvision import reference as fv_reference
+from hmac_conformance.schemes.hmac import lint as hmac_lint
+from hmac_conformance.schemes.hmac import reference as hmac_reference
+
+VECTORS = {v.id: v for v in load().vectors}
+MAC = VECTORS["hmac/rfc4231/sha256/case-1"]
+SIGN = VECTORS["firstvision/sign/post-json"]
+REFUSAL = next(v for v in VECTORS.values() if v.expected.get("refused") == "malformed-timestamp")
+STALE = VECTORS["firstvision/verify/timestamp/minus-300001ms"]
+ACCEPT = VECTORS["firstvision/verify/timestamp/now"]
+LENIENT = next(v for v in VECTORS.values() if "lenient-trim" in v.tags and "api-key" in v.tags)
+
+
+def changed(vector, *, input=None, expected=None, tags=None):  # noqa: A002
+    """A copy of the vector with parts of its input or expected value replaced."""
+    inp, exp = copy.deepcopy(vector.input), copy.deepcopy(vector.expected)
+    inp.update(input or {})
+    exp = expected if expected is not None else exp
+    return dataclasses.replace(vector, input=inp, expected=exp, tags=tuple(tags if tags is not None else vector.tags))
+
+
+def headers(vector, **values: str | None) -> dict:
+    """A verify input whose named headers (Api_Key -> Api-Key) are set, or removed with None."""
+    inp = copy.deepcopy(vector.input)
+    wanted = {k.replace("_", "-"): v for k, v in values.items()}
+    rows = [[n, v] for n, v in inp["request"]["headers"] if n not in wanted]
+    rows += [[n, v] for n, v in wanted.items() if v is not None]
+    inp["request"]["headers"] = rows
+    return inp
+
+
+def test_every_repository_vector_passes_its_scheme_check():
+    checks = {"hmac": hmac_lint, "firstvision": fv_lint}
+    assert [m for v in VECTORS.values() if v.scheme in checks for m in checks[v.scheme].check(v)] == []
+
+
+# -- hmac ------------------------------------------------------------------------------------------------------------
+
+
+def test_hmac_wrong_expected_tag_names_all_three_values():
+    wrong = bytes(32)
+    right = hmac_reference.full_mac("sha256", MAC.input["key"], MAC.input["message"])
+    assert hmac_lint.check(changed(MAC, expected={"tag": wrong})) == [
+        f"expected tag {short(wrong)}; reference computes {short(right)}, independent computes {short(right)}"
+    ]
+
+
+@pytest.mark.parametrize(("length", "ok"), [(9, False), (10, True), (32, True), (33, False)])
+def test_hmac_tag_length_bounds(length, ok):
+    problems = hmac_lint.check(changed(MAC, input={"tag_length": length}))
+    if ok:
+        assert not any("outside" in p for p in problems)
+    else:
+        assert problems == [f"tag_length {length} outside 10..32 (MAC-4)"]
+
+
+def test_hmac_verify_wrong_decision_and_wrong_reason():
+    verify = next(v for v in VECTORS.values() if v.operation == "mac-verify" and v.expected == {"valid": True})
+    assert hmac_lint.check(verify) == []
+    problems = hmac_lint.check(changed(verify, expected={"valid": False, "reason": "tag-mismatch"}))
+    assert problems == [
+        "expected {'valid': False, 'reason': 'tag-mismatch'}; reference says {'valid': True}, "
+        "independent says {'valid': True}"
+    ]
+    short_tag = changed(
+        verify, input={"tag": verify.input["tag"][:-1]}, expected={"valid": False, "reason": "tag-mismatch"}
+    )
+    assert hmac_lint.check(short_tag) == [
+        "expected {'valid': False, 'reason': 'tag-mismatch'}; reference says {'valid': False, 'reason': "
+        "'wrong-tag-length'}, independent says {'valid': False, 'reason': 'wrong-tag-length'}"
+    ]
+
+
+# -- firstvision sign ------------------------------------------------------------------------------------------------
+
+
+def test_sign_wrong_signature_string_to_sign_and_headers_each_named():
+    ours = fv_reference.run_case("sign", SIGN.input)
+    wrong = {**SIGN.expected, "signature": "AAAA", "string_to_sign": b"x", "headers": {"Api-Key": "nobody"}}
+    assert fv_lint.check(changed(SIGN, expected=wrong)) == [
+        f"expected string_to_sign {short(b'x')}; reference builds {short(ours['string_to_sign'])}, "
+        f"independent builds {short(ours['string_to_sign'])}",
+        f"expected signature 'AAAA'; reference computes {ours['signature']!r}, independent computes "
+        f"{ours['signature']!r}",
+        f"expected headers {{'Api-Key': 'nobody'}}; reference sends {ours['headers']}",
+    ]
+
+
+def test_refusal_for_the_wrong_reason():
+    wrong = changed(REFUSAL, expected={"refused": "malformed-api-key"})
+    assert fv_lint.check(wrong) == [
+        "expected refused 'malformed-api-key'; reference refuses with 'malformed-timestamp', independent check "
+        "finds 'malformed-timestamp'"
+    ]
+
+
+def test_refusal_of_valid_inputs():
+    wrong = changed(SIGN, expected={"refused": "malformed-api-key"})
+    assert fv_lint.check(wrong) == [
+        "expected refused 'malformed-api-key'; reference signs, independent check finds None"
+    ]
+
+
+def test_refusal_with_two_malformed_fields_needs_the_order_tag():
+    two = changed(REFUSAL, input={"api_key": "bad key"}, expected={"refused": "malformed-api-key"}, tags=["sign"])
+    assert fv_lint.check(two) == [
+        "a refusal vector must have one malformed field, unless tagged 'order' (the independent check finds "
+        "malformed-api-key, malformed-timestamp)"
+    ]
+    assert fv_lint.check(dataclasses.replace(two, tags=("sign", "order"))) == []
+
+
+def test_signature_expected_for_malformed_inputs():
+    wrong = changed(SIGN, input={"timestamp": "17e11"})
+    assert fv_lint.check(wrong) == [
+        "expected a signature, but the inputs break FV-5..7 (reference: 'malformed-timestamp', independent check: "
+        "'malformed-timestamp'); a signer must refuse them (FV-17)"
+    ]
+
+
+def test_sign_either_implementation_finding_a_malformed_field_is_enough(monkeypatch):
+    # The reference and the independent check disagree: either one is enough to refuse the vector.
+    monkeypatch.setattr(fv_crosscheck, "field_problems", lambda *a: ["malformed-request-id"])
+    assert fv_lint.check(SIGN) == [
+        "expected a signature, but the inputs break FV-5..7 (reference: None, independent check: "
+        "'malformed-request-id'); a signer must refuse them (FV-17)"
+    ]
+    monkeypatch.setattr(fv_crosscheck, "field_problems", lambda *a: [])
+    assert fv_lint.check(changed(SIGN, input={"timestamp": "17e11"})) == [
+        "expected a signature, but the inputs break FV-5..7 (reference: 'malformed-timestamp', independent check: "
+        "None); a signer must refuse them (FV-17)"
+    ]
+
+
+# -- firstvision verify ----------------------------------------------------------------------------------------------
+
+
+def test_verify_wrong_expected_decision():
+    assert fv_lint.check(changed(ACCEPT, expected={"valid": False, "reason": "stale"})) == [
+        "expected {'valid': False, 'reason': 'stale'}; reference says {'valid': True}"
+    ]
+
+
+def test_verify_key_store_with_a_duplicate_api_key():
+    keys = ACCEPT.input["keys"]
+    problems = fv_lint.check(changed(ACCEPT, input={"keys": [*keys, {**keys[0], "secret": b"other"}]}))
+    assert problems == ["the key store lists the same api_key twice; which secret applies would be undefined"]
+
+
+def test_verify_valid_signature_the_independent_implementation_cannot_confirm(monkeypatch):
+    monkeypatch.setattr(fv_crosscheck, "request_signature_ok", lambda *a, **k: False)
+    assert fv_lint.check(ACCEPT) == ["expected valid, but the independent implementation finds the signature wrong"]
+    monkeypatch.setattr(fv_crosscheck, "request_signature_ok", lambda *a, **k: None)
+    assert fv_lint.check(ACCEPT) == ["expected valid, but the independent implementation finds the signature wrong"]
+
+
+def test_verify_signature_mismatch_expected_for_a_right_signature():
+    problems = fv_lint.check(changed(ACCEPT, expected={"valid": False, "reason": "signature-mismatch"}))
+    assert problems == [
+        "expected {'valid': False, 'reason': 'signature-mismatch'}; reference says {'valid': True}",
+        "expected signature-mismatch, but the independent implementation finds the signature right",
+    ]
+
+
+def test_verify_signature_mismatch_the_independent_implementation_cannot_confirm(monkeypatch):
+    mismatch = next(v for v in VECTORS.values() if v.expected.get("reason") == "signature-mismatch")
+    assert fv_lint.check(mismatch) == []
+    monkeypatch.setattr(fv_crosscheck, "request_signature_ok", lambda *a, **k: None)
+    assert fv_lint.check(mismatch) == [
+        "expected signature-mismatch, but the independent implementation finds the signature right"
+    ]
+
+
+@pytest.mark.parametrize("reason", sorted(fv_lint.ONLY_DEFECT))
+def test_verify_a_defect_vector_must_be_correctly_signed_otherwise(monkeypatch, reason):
+    vector = next(v for v in VECTORS.values() if v.expected.get("reason") == reason and "order" not in v.tags)
+    assert fv_lint.check(vector) == []
+    monkeypatch.setattr(fv_crosscheck, "request_signature_ok", lambda *a, **k: False)
+    assert fv_lint.check(vector) == [
+        f"a '{reason}' vector must be correctly signed otherwise (the independent implementation finds the "
+        "signature wrong), or a verifier lacking the check under test would still reject it"
+    ]
+    assert fv_lint.check(dataclasses.replace(vector, tags=(*vector.tags, "order"))) == []
+
+
+def test_verify_other_reasons_need_no_correct_signature(monkeypatch):
+    monkeypatch.setattr(fv_crosscheck, "request_signature_ok", lambda *a, **k: False)
+    unknown = next(v for v in VECTORS.values() if v.expected.get("reason") == "unknown-api-key")
+    assert fv_lint.check(unknown) == []
+
+
+# -- lenient-trim ----------------------------------------------------------------------------------------------------
+
+LENIENT_FLAWS = (
+    "a 'lenient-trim' vector must be valid as a verifier that trims Unicode white space and U+FEFF reads it, "
+    "or such a verifier would reject it anyway and not be caught; the independent implementation finds, under "
+    "that reading: "
+)
+
+
+def test_lenient_trim_repository_vector_is_fine():
+    assert fv_lint.check(LENIENT) == []
+
+
+def test_lenient_trim_must_expect_a_rejection():
+    problems = fv_lint.check(changed(LENIENT, expected={"valid": True}))
+    assert problems[-1] == (
+        "a 'lenient-trim' vector must expect a rejection: it is there to catch a verifier that trims too much"
+    )
+
+
+def test_lenient_trim_needs_a_character_only_a_lenient_trim_removes():
+    plain = changed(LENIENT, input=headers(LENIENT, Api_Key=LENIENT.input["keys"][0]["api_key"]))
+    assert fv_lint.check(plain)[-1] == (
+        "tagged 'lenient-trim', but no signed header value has a character around it that a lenient trim removes "
+        "and FV-3 keeps"
+    )
+
+
+def _lenient(**values: str | None):
+    return changed(LENIENT, input=headers(LENIENT, **values))
+
+
+def test_lenient_trim_flaws_under_the_lenient_reading():
+    bad_auth = fv_lint.check(_lenient(Auth_Token_Type="HMAC\u00a0x"))
+    assert bad_auth[-1] == LENIENT_FLAWS + "bad-auth-type"
+    wrong_signature = fv_lint.check(_lenient(Authorization="A" * 43 + "="))
+    assert wrong_signature[-1] == LENIENT_FLAWS + "signature wrong or key unknown"
+    bad_timestamp = fv_lint.check(_lenient(Timestamp="01700000000000"))
+    assert bad_timestamp[-1] == LENIENT_FLAWS + "malformed-timestamp, signature wrong or key unknown"
+    both = fv_lint.check(_lenient(Timestamp="01700000000000", Auth_Token_Type="hmac"))
+    assert both[-1] == LENIENT_FLAWS + "malformed-timestamp, bad-auth-type, signature wrong or key unknown"
+
+
+def test_lenient_trim_with_a_missing_header_is_not_read_for_syntax():
+    missing = fv_lint.check(_lenient(Client_Request_Id=None))
+    assert missing[-1] == LENIENT_FLAWS + "signature wrong or key unknown"
+
+
+# -- the generic pass: ids, tags, rules, versions, a crashing check, and the order of problems -------------------------
+
+
+def lint_one(vector, suite_version: str = "9.9.9") -> list[str]:
+    return [p.message for p in validate.lint(LoadResult([vector]), suite_version)]
+
+
+def test_a_check_that_crashes_is_itself_the_problem(monkeypatch):
+    def crash(v):
+        raise KeyError("algorithm")
+
+    operations = schemes.get("hmac").operations
+    monkeypatch.setitem(operations, "mac", dataclasses.replace(operations["mac"], check=crash))
+    assert lint_one(MAC) == ["cannot be recomputed: KeyError: 'algorithm'"]
+
+
+def test_generic_rules_each_with_its_message():
+    bad = dataclasses.replace(
+        MAC, id="hmac/Bad Id", tags=("ok-tag", "Bad_Tag"), rules=("MAC-1", "MAC-999"), since="1.0"
+    )
+    assert lint_one(bad) == [
+        "id must look like 'hmac/<group>/<name>' (lowercase letters, digits, '.', '_', '-')",
+        "tag 'Bad_Tag' must be lowercase letters, digits and '-'",
+        "cites rule MAC-999, which the spec (docs/spec/) does not define",
+        "since '1.0' must be a version such as '1.0.0'",
+    ]
+    assert lint_one(dataclasses.replace(MAC, since="9.9.10")) == ["since 9.9.10 is later than the suite version 9.9.9"]
+    assert lint_one(MAC) == []
+
+
+def test_problems_carry_the_vectors_file_line_and_id():
+    late = dataclasses.replace(MAC, since="9.9.10", path=Path("v/a.yaml"), line=7)
+    (problem,) = validate.lint(LoadResult([late]), "9.9.9")
+    assert (problem.path, problem.line, problem.vector_id) == (Path("v/a.yaml"), 7, MAC.id)
+
+
+def test_duplicate_ids_name_the_first_place():
+    first = dataclasses.replace(MAC, path=Path("v/a.yaml"), line=3)
+    again = dataclasses.replace(MAC, path=Path("v/b.yaml"), line=9)
+    problems = validate.lint(LoadResult([first, again, again]), "9.9.9")
+    assert [(p.path, p.line, p.message) for p in problems] == [
+        (Path("v/b.yaml"), 9, "duplicate id (first used at v/a.yaml:3)"),
+        (Path("v/b.yaml"), 9, "duplicate id (first used at v/a.yaml:3)"),
+    ]
+
+
+def test_validate_sorts_every_problem_by_file_then_line(monkeypatch):
+    loaded = [Problem("b.yaml", 40, "load b40"), Problem("a.yaml", None, "load a-"), Problem("b.yaml", 1, "load b1")]
+    linted = [Problem("b.yaml", 5, "lint b5"), Problem("a.yaml", 2, "lint a2"), Problem("a.yaml", 1, "lint a1")]
+    monkeypatch.setattr(validate, "load", lambda targets: LoadResult([], list(loaded)))
+    monkeypatch.setattr(validate, "lint", lambda result: list(linted))
+    _, problems = validate.validate(None)
+    assert [p.message for p in problems] == ["load a-", "lint a1", "lint a2", "load b1", "lint b5", "load b40"]
+
+
+def test_known_rules_come_from_every_schemes_spec():
+    rules = validate.known_rules()
+    assert {"MAC-1", "MAC-6", "FV-1", "FV-17"} <= rules
+    assert not {"MAC-0", "FV-99"} & rules
