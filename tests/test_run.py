@@ -117,7 +117,7 @@ def test_xfail_roundtrip_and_strict_xpass(hc, tmp_path):
     written = re.search(r"wrote (\d+) expected failure\(s\)", first.out)
     assert written is not None and int(written[1]) > 0, first.out
     failures = int(written[1])
-    assert xfail.read_text(encoding="utf-8").count("- id: firstvision/") == failures
+    assert xfail.read_text(encoding="utf-8").count('- id: "firstvision/') == failures
     again = hc("run", buggy("seconds"), scheme, f"--xfail={xfail}")
     assert again.code == 0, again.out
     assert f"{failures} xfail" in again.out
