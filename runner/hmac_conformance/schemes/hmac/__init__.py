@@ -6,7 +6,7 @@ from pathlib import Path
 
 from hmac_conformance import _paths as paths
 from hmac_conformance.schemes import Operation, Scheme, missing
-from hmac_conformance.schemes.hmac import compare, lint, reference
+from hmac_conformance.schemes.hmac import compare, lint, mutants, reference
 
 _KEY_AND_MESSAGE = (("key",), ("message",))
 
@@ -43,4 +43,5 @@ SCHEME = Scheme(
     features=lambda v: frozenset({v.input["algorithm"]}),
     feature_names=tuple(reference.ALGORITHMS),
     unsupported=lambda entry, v: missing(entry, {v.input["algorithm"]}, "algorithms"),
+    mutants=mutants.catalogue,
 )

@@ -8,7 +8,7 @@ from typing import Any
 
 from hmac_conformance import _paths as paths
 from hmac_conformance.schemes import Comparator, Operation, Scheme, Vector, missing
-from hmac_conformance.schemes.sigv4 import compare, features, lint, reference
+from hmac_conformance.schemes.sigv4 import compare, features, lint, mutants, reference
 
 _BODY = (("request", "body"),)
 _SIGNER_SECRET = (("credentials", "secret_access_key"),)
@@ -68,4 +68,5 @@ SCHEME = Scheme(
     features=needs,
     feature_names=features.FEATURES,
     unsupported=unsupported,
+    mutants=mutants.catalogue,
 )

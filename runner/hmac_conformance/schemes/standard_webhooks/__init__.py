@@ -7,7 +7,7 @@ from pathlib import Path
 
 from hmac_conformance import _paths as paths
 from hmac_conformance.schemes import Operation, Scheme, Vector, missing
-from hmac_conformance.schemes.standard_webhooks import compare, lint, reference
+from hmac_conformance.schemes.standard_webhooks import compare, lint, mutants, reference
 
 CLOCK = "clock"
 
@@ -51,4 +51,5 @@ SCHEME = Scheme(
     features=features,
     feature_names=(CLOCK,),
     unsupported=lambda entry, v: missing(entry, features(v)),
+    mutants=mutants.catalogue,
 )
