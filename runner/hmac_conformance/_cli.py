@@ -69,23 +69,6 @@ exit status:
 """
 
 
-MUTANTS_EPILOG = """\
-Each mutant is a scheme's reference with one mistake real implementations make (docs/mutants.md). It is run
-in-process over every vector of its scheme, as `run` does; if no vector fails, again with --strict-reasons.
-
-  killed      a vector fails
-  reasons     it decides every vector right; only a reason code differs (--strict-reasons)
-  equivalent  it survives and is listed, with a reason, in the equivalent-mutants list
-  SURVIVED    it survives and is not listed: a gap in the vectors
-  STALE       it is listed as equivalent but a vector kills it
-
-exit status:
-  0  every selected mutant is killed or listed as equivalent, and no listed one is killed
-  1  a mutant survives that is not listed, or a listed one is killed (the list must stay exact)
-  2  usage, configuration or vector-file error (found before the first mutant runs)
-"""
-
-
 class Parser(argparse.ArgumentParser):
     """argparse, but a usage error is one line on stderr (no usage block), exit 2."""
 
@@ -275,28 +258,15 @@ def _parser() -> Parser:
         "mutants",
         help="run the references' one-bug mutants over the vectors: which plausible bug does no vector catch?",
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog=MUTANTS_EPILOG,
+        epilog=mutants.EPILOG,
     )
     mu.add_argument("--scheme", action="append", default=[], choices=list(registered))
     mu.add_argument(
-        "-k", dest="patterns", action="append", default=[], metavar="NAME_GLOB", help="mutant names (repeatable)"
+        "--mutant", action="append", default=[], metavar="NAME", help="a mutant's name or a glob (repeatable)"
     )
-    mu.add_argument(
-        "--equivalent",
-        type=Path,
-        metavar="FILE",
-        help="the equivalent-mutants list (default: the suite's vectors/mutants-equivalent.yaml)",
-    )
-    mu.add_argument(
-        "--report", action="append", default=[], metavar="FORMAT:PATH", help="json: or markdown: (repeatable)"
-    )
-    mu.add_argument(
-        "--vectors",
-        action="append",
-        type=Path,
-        metavar="PATH",
-        help="vector files or folders (default: the suite's vectors/<scheme>/ of each selected mutant's scheme)",
-    )
+    mu.add_argument("--report", action="append", default=[], type=Path, metavar="FILE", help="FILE.json or FILE.md")
+    mu.add_argument("--equivalent", type=Path, metavar="FILE", help=f"default: {mutants.DEFAULT_EQUIVALENT.name}")
+    mu.add_argument("--vectors", action="append", type=Path, metavar="PATH", help="default: the suite's vectors")
     m = sub.add_parser("report", help="build the compatibility matrix from JSON reports")
     m.add_argument("reports", nargs="+", type=Path, metavar="REPORT.json")
     m.add_argument("--html", type=Path, help="write a self-contained HTML page")
@@ -479,58 +449,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     return EXIT_OK if all(run.ok for run in runs) else EXIT_FAIL
 
 
-def _mutant_reports(specs: Sequence[str]) -> list[tuple[str, Path]]:
-    out = []
-    for spec in specs:
-        kind, sep, path = spec.partition(":")
-        if not sep or kind not in ("json", "markdown") or not path:
-            raise UsageError(f"--report {spec!r}: expected json:PATH or markdown:PATH")
-        outputs.check_writable(f"--report {spec}", Path(path))
-        out.append((kind, Path(path)))
-    outputs.check_distinct([(f"--report {k}:{p}", p) for k, p in out])
-    return out
-
-
 def cmd_mutants(args: argparse.Namespace) -> int:
-    reports = _mutant_reports(args.report)
-    equivalent_file = args.equivalent
-    if equivalent_file is None and mutants.DEFAULT_EQUIVALENT.is_file():
-        equivalent_file = mutants.DEFAULT_EQUIVALENT
-    equivalent = mutants.load_equivalent(equivalent_file) if equivalent_file else {}
-    by_scheme = mutants.catalogue()
-    known = {m.name for catalogue in by_scheme.values() for m in catalogue}
-    for entry in equivalent.values():
-        if entry.name not in known:
-            raise UsageError(f"--equivalent {entry.where}: {entry.name!r} names no mutant of any catalogue")
-    chosen = mutants.choose(by_scheme, args.scheme, args.patterns)
-    try:
-        vectors = mutants.vectors_for((scheme for scheme, _ in chosen), args.vectors)
-    except VectorFileError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        raise
-    by_id = {v.id: v for group in vectors.values() for v in group}
-    width = max(len(m.name) for _, m in chosen)
-    print(
-        f"{len(chosen)} mutant(s) of {len(vectors)} scheme(s), each over every vector of its scheme "
-        f"({', '.join(f'{name} {len(group)}' for name, group in vectors.items())})",
-        flush=True,
-    )
-    summary = mutants.mutate(
-        chosen, vectors, equivalent, equivalent_file, lambda o: print(mutants.line(o, by_id, width), flush=True)
-    )
-    try:
-        for kind, path in reports:
-            mutants.write_report(kind, path, summary, by_id)
-    except OSError as exc:
-        raise UsageError(f"cannot write {exc.filename}: {exc.strerror}") from None
-    print()
-    for outcome in summary.survived:
-        print(f"survives, not listed as equivalent: {outcome.mutant.name} — {outcome.mutant.title}")
-    for outcome in summary.stale:
-        print(f"listed as equivalent but killed: {outcome.mutant.name} ({outcome.equivalent.where})")  # type: ignore[union-attr]
-    print(summary.last_line())
-    return EXIT_OK if summary.ok else EXIT_FAIL
+    return EXIT_OK if mutants.command(args) else EXIT_FAIL
 
 
 def cmd_report(args: argparse.Namespace) -> int:

@@ -11,11 +11,13 @@ stale. Either fails the command, so the list stays exact.
 
 from __future__ import annotations
 
+import argparse
 import fnmatch
 import json
+import sys
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,12 +27,29 @@ from hmac_conformance import _schemas, schemes
 from hmac_conformance import _yamlsafe as yamlsafe
 from hmac_conformance._adapters.inprocess import InProcessAdapter
 from hmac_conformance._api import load_vectors, run
-from hmac_conformance._exceptions import UsageError
+from hmac_conformance._exceptions import UsageError, VectorFileError
 from hmac_conformance._model import Vector
 from hmac_conformance._version import __version__
 
-#: The equivalent-mutants list used when --equivalent is not given (a missing file is an empty list).
-DEFAULT_EQUIVALENT = paths.VECTORS / "mutants-equivalent.yaml"
+#: The equivalent-mutants list used when --equivalent is not given. JSON, not YAML: every *.yaml under vectors/ is
+#: read as a vector file.
+DEFAULT_EQUIVALENT = paths.VECTORS / "mutants-equivalent.json"
+#: The exit statuses and verdicts, for `hmac-conformance mutants --help`.
+EPILOG = """\
+Each mutant is a scheme's reference with one mistake real implementations make (docs/mutants.md). It is run
+in-process over every vector of its scheme, as `run` does; if no vector fails, again with --strict-reasons.
+
+  killed      a vector fails
+  reasons     it decides every vector right; only a reason code differs (--strict-reasons)
+  equivalent  it survives and is listed, with a reason, in the equivalent-mutants list
+  SURVIVED    it survives and is not listed: a gap in the vectors
+  STALE       it is listed as equivalent but a vector kills it
+
+exit status:
+  0  every selected mutant is killed or listed as equivalent, and no listed one is killed
+  1  a mutant survives that is not listed, or a listed one is killed (the list must stay exact)
+  2  usage, configuration or vector-file error (found before the first mutant runs)
+"""
 #: Statuses that kill a mutant: a wrong answer, or an exception where an answer was due.
 KILLING = frozenset({"fail", "error"})
 #: How many killing vectors a line or a table cell names.
@@ -109,43 +128,30 @@ def catalogue() -> dict[str, tuple[schemes.Mutant, ...]]:
 
 
 def choose(
-    by_scheme: Mapping[str, Sequence[schemes.Mutant]], scheme_names: Sequence[str], patterns: Sequence[str]
+    by_scheme: Mapping[str, Sequence[schemes.Mutant]], scheme_names: Sequence[str], names: Sequence[str]
 ) -> list[tuple[str, schemes.Mutant]]:
-    """The mutants a selection keeps, as (scheme, mutant), in registry and catalogue order."""
+    """The mutants a selection keeps, as (scheme, mutant), in registry and catalogue order. Each ``--mutant`` is a
+    name or a glob over names; one that matches no mutant is a usage error (a typo would silently select less)."""
     for name in scheme_names:
         if name not in by_scheme:
             raise UsageError(f"--scheme {name}: the scheme has no mutant catalogue")
-    chosen = [
-        (scheme, m)
-        for scheme, mutants in by_scheme.items()
-        if not scheme_names or scheme in scheme_names
-        for m in mutants
-        if not patterns or any(fnmatch.fnmatchcase(m.name, p) for p in patterns)
-    ]
-    if not chosen:
-        raise UsageError("no mutant matches the selection (--scheme, -k); the names are <scheme>/<slug>")
-    return chosen
+    kept = [(s, m) for s, mutants in by_scheme.items() if not scheme_names or s in scheme_names for m in mutants]
+    for pattern in names:
+        if not any(fnmatch.fnmatchcase(m.name, pattern) for _, m in kept):
+            raise UsageError(f"--mutant {pattern}: no such mutant (the names are <scheme>/<slug>; `--help` says more)")
+    return [(s, m) for s, m in kept if not names or any(fnmatch.fnmatchcase(m.name, p) for p in names)]
 
 
 def vectors_for(scheme_names: Iterable[str], given: Sequence[Path] | None) -> dict[str, list[Vector]]:
-    """Every vector of each scheme: from the given files or folders, or else from the suite's folder of the
-    scheme (``vectors/<scheme>/``; the whole suite folder for a scheme that has none)."""
+    """Every vector of each scheme, from the given files or folders or else from the whole suite."""
     wanted = list(dict.fromkeys(scheme_names))
-    if given:
-        loaded = load_vectors(given)
-    else:
-        folders = [paths.VECTORS / n for n in wanted]
-        loaded = load_vectors([f for f in folders if f.is_dir()] + ([paths.VECTORS] if not all(
-            f.is_dir() for f in folders) else []))  # fmt: skip
     by_scheme: dict[str, list[Vector]] = {n: [] for n in wanted}
-    seen: set[str] = set()
-    for vector in loaded:
-        if vector.scheme in by_scheme and vector.id not in seen:
-            seen.add(vector.id)
+    for vector in load_vectors(given or None):
+        if vector.scheme in by_scheme:
             by_scheme[vector.scheme].append(vector)
     for name, vectors in by_scheme.items():
         if not vectors:
-            raise UsageError(f"no vector of scheme {name} to run its mutants over (--vectors)")
+            raise UsageError(f"--vectors: no vector of scheme {name} to run its mutants over")
     return by_scheme
 
 
@@ -247,8 +253,7 @@ def mutate(
     started = time.monotonic()
     outcomes = []
     for scheme, mutant in chosen:
-        outcome = evaluate(mutant, scheme, vectors[scheme])
-        outcome = Outcome(**{**outcome.__dict__, "equivalent": equivalent.get(mutant.name)})
+        outcome = replace(evaluate(mutant, scheme, vectors[scheme]), equivalent=equivalent.get(mutant.name))
         outcomes.append(outcome)
         if on_outcome:
             on_outcome(outcome)
@@ -327,8 +332,66 @@ def to_markdown(summary: Summary, by_id: Mapping[str, Vector]) -> str:
     return "\n".join([*out, *table(summary, by_id)]) + "\n"
 
 
+#: A report's format, by the suffix of its file name.
+REPORT_FORMATS = {".json": "json", ".md": "markdown"}
+
+
+def report_targets(paths_given: Sequence[Path]) -> list[tuple[str, Path]]:
+    """The reports asked for, as (format, path), checked writable before the first mutant runs."""
+    out = []
+    for path in paths_given:
+        kind = REPORT_FORMATS.get(path.suffix)
+        if kind is None:
+            raise UsageError(f"--report {path}: the file name must end in .json or .md (the report's format)")
+        outputs.check_writable(f"--report {path}", path)
+        out.append((kind, path))
+    outputs.check_distinct([(f"--report {p}", p) for _, p in out])
+    return out
+
+
 def write_report(kind: str, path: Path, summary: Summary, by_id: Mapping[str, Vector]) -> None:
     if kind == "json":
         outputs.write_text(path, json.dumps(to_json(summary), indent=1, ensure_ascii=False) + "\n")
     else:
         outputs.write_text(path, to_markdown(summary, by_id))
+
+
+# -- the command --------------------------------------------------------------------------------------------------
+
+
+def command(args: argparse.Namespace) -> bool:
+    """``hmac-conformance mutants``: every usage problem is found before the first mutant runs; True when every
+    selected mutant is killed or listed as equivalent and no listed one is killed."""
+    reports = report_targets(args.report)
+    equivalent_file = args.equivalent or (DEFAULT_EQUIVALENT if DEFAULT_EQUIVALENT.is_file() else None)
+    equivalent = load_equivalent(equivalent_file) if equivalent_file else {}
+    by_scheme = catalogue()
+    known = {m.name for mutants in by_scheme.values() for m in mutants}
+    for entry in equivalent.values():
+        if entry.name not in known:
+            raise UsageError(f"--equivalent {entry.where}: {entry.name!r} names no mutant of any catalogue")
+    chosen = choose(by_scheme, args.scheme, args.mutant)
+    try:
+        vectors = vectors_for((scheme for scheme, _ in chosen), args.vectors)
+    except VectorFileError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        raise
+    by_id = {v.id: v for group in vectors.values() for v in group}
+    width = max(len(m.name) for _, m in chosen)
+    counts = ", ".join(f"{name} {len(group)}" for name, group in vectors.items())
+    print(f"{len(chosen)} mutant(s), each over every vector of its scheme ({counts})", flush=True)
+    summary = mutate(chosen, vectors, equivalent, equivalent_file, lambda o: print(line(o, by_id, width), flush=True))
+    try:
+        for kind, path in reports:
+            write_report(kind, path, summary, by_id)
+    except OSError as exc:
+        raise UsageError(f"--report {exc.filename}: cannot write: {exc.strerror}") from None
+    print()
+    for outcome in summary.survived:
+        print(f"survives, not listed as equivalent: {outcome.mutant.name} — {outcome.mutant.title}")
+    for outcome in summary.stale:
+        assert outcome.equivalent is not None
+        print(f"listed as equivalent but killed: {outcome.mutant.name} ({outcome.equivalent.where})")
+    print(summary.last_line())
+    return summary.ok

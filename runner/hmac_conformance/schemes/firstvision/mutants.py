@@ -596,11 +596,5 @@ class LegacyUppercaseHex(Reference):
         return ref.decode_signature(text, algorithm, legacy)
 
 
-@mutant("non-constant-time", "the MACs compared with ==, which stops at the first differing byte", "FV-13")
-class NonConstantTime(Reference):
-    def equal(self, a: bytes, b: bytes) -> bool:
-        return a == b
-
-
 def catalogue() -> tuple:
     return mutant.all()

@@ -198,11 +198,5 @@ class NoLengthCheck(Reference):
         return {"valid": True}
 
 
-@mutant("non-constant-time", "the tags compared with ==, which stops at the first differing byte", "MAC-6")
-class NonConstantTime(Reference):
-    def equal(self, a: bytes, b: bytes) -> bool:
-        return a == b
-
-
 def catalogue() -> tuple:
     return mutant.all()
