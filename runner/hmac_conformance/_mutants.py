@@ -320,6 +320,14 @@ def table(summary: Summary, by_id: Mapping[str, Vector]) -> list[str]:
     return out
 
 
+def catalogue_table(by_scheme: Mapping[str, Sequence[schemes.Mutant]]) -> list[str]:
+    """The catalogue as a Markdown table (docs/mutants.md holds it; a test keeps it equal to the code)."""
+    out = ["| mutant | rules | the mistake |", "|---|---|---|"]
+    for mutants in by_scheme.values():
+        out += [f"| `{m.name}` | {', '.join(m.rules)} | {_cell(m.title)} |" for m in mutants]
+    return out
+
+
 def to_markdown(summary: Summary, by_id: Mapping[str, Vector]) -> str:
     icon = "✅" if summary.ok else "❌"
     out = [f"# hmac-conformance mutants — suite {paths.suite_version()}", "", f"{icon} {summary.last_line()}", ""]
