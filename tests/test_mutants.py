@@ -85,10 +85,10 @@ def test_a_mutant_caught_only_by_its_reason_is_reason_only_and_survives_without_
     report = tmp_path / "m.json"
     r = hc("mutants", "--mutant", "sigv4/scope-before-key", "--vectors", str(sigv4), "--report", str(report))
     assert r.code == 0, r.out + r.err
-    assert re.search(r"^reasons +sigv4/scope-before-key .*only its reasons differ", r.out, re.M)
+    assert re.search(r"^reason-only +sigv4/scope-before-key .*only its reasons differ", r.out, re.M)
     assert last_line(r.out).startswith("1 of 1 mutants killed (1 of them only by their reasons)")
     (entry,) = json.loads(report.read_text(encoding="utf-8"))["mutants"]
-    assert (entry["verdict"], entry["killed_by"]) == ("reasons", ["sigv4/verify/order/key-before-scope"])
+    assert (entry["verdict"], entry["killed_by"]) == ("reason-only", ["sigv4/verify/order/key-before-scope"])
 
     without = [str(sigv4 / "verify-accept.yaml"), str(sigv4 / "verify-reject.yaml")]
     r = hc("mutants", "--mutant", "sigv4/scope-before-key", *(f"--vectors={p}" for p in without))

@@ -147,6 +147,12 @@ CASES: list[tuple[str, list[str], str]] = [
     ("report-html-missing-folder", ["report", "{report}", "--html={tmp}/no/m.html"], "--html {tmp}/no/m.html: folder"),
     ("report-markdown-directory", ["report", "{report}", "--markdown={dir}"], "is a directory"),
     ("report-same-file", ["report", "{report}", "--html={tmp}/m", "--markdown={tmp}/m"], "the same file as"),
+    # mutants
+    ("mutants-unknown-mutant", ["mutants", "--mutant", "hmac/nope"], "--mutant hmac/nope: no such mutant"),
+    ("mutants-unknown-scheme", ["mutants", "--scheme", "nope"], "invalid choice: 'nope'"),
+    ("mutants-report-suffix", ["mutants", "--report", "{file}"], "must end in .json or .md"),
+    ("mutants-equivalent-missing", ["mutants", "--equivalent", "{tmp}/missing.json"], "missing.json: cannot read"),
+    ("mutants-vectors-missing", ["mutants", "--vectors", "{tmp}/missing.yaml"], "missing.yaml"),
 ]  # fmt: skip
 
 

@@ -265,7 +265,7 @@ def _parser() -> Parser:
         "--mutant", action="append", default=[], metavar="NAME", help="a mutant's name or a glob (repeatable)"
     )
     mu.add_argument("--report", action="append", default=[], type=Path, metavar="FILE", help="FILE.json or FILE.md")
-    mu.add_argument("--equivalent", type=Path, metavar="FILE", help=f"default: {mutants.DEFAULT_EQUIVALENT.name}")
+    mu.add_argument("--equivalent", type=Path, metavar="FILE", help="default: vectors/mutants-equivalent.json")
     mu.add_argument("--vectors", action="append", type=Path, metavar="PATH", help="default: the suite's vectors")
     m = sub.add_parser("report", help="build the compatibility matrix from JSON reports")
     m.add_argument("reports", nargs="+", type=Path, metavar="REPORT.json")

@@ -39,11 +39,11 @@ EPILOG = """\
 Each mutant is a scheme's reference with one mistake real implementations make (docs/mutants.md). It is run
 in-process over every vector of its scheme, as `run` does; if no vector fails, again with --strict-reasons.
 
-  killed      a vector fails
-  reasons     it decides every vector right; only a reason code differs (--strict-reasons)
-  equivalent  it survives and is listed, with a reason, in the equivalent-mutants list
-  SURVIVED    it survives and is not listed: a gap in the vectors
-  STALE       it is listed as equivalent but a vector kills it
+  killed       a vector fails
+  reason-only  it decides every vector right; only a reason code differs (--strict-reasons)
+  equivalent   it survives and is listed, with a reason, in the equivalent-mutants list
+  SURVIVED     it survives and is not listed: a gap in the vectors
+  STALE        it is listed as equivalent but a vector kills it
 
 exit status:
   0  every selected mutant is killed or listed as equivalent, and no listed one is killed
@@ -95,9 +95,9 @@ class Outcome:
 
     mutant: schemes.Mutant
     scheme: str
-    #: ``killed`` (a vector fails), ``reasons`` (only with --strict-reasons) or ``survived``.
+    #: ``killed`` (a vector fails), ``reason-only`` (only with --strict-reasons) or ``survived``.
     verdict: str
-    #: The vectors that fail (with --strict-reasons for ``reasons``), in suite order.
+    #: The vectors that fail (with --strict-reasons for ``reason-only``), in suite order.
     killed_by: tuple[str, ...]
     #: How many of those raised instead of answering.
     errors: int
@@ -165,7 +165,7 @@ def evaluate(mutant: schemes.Mutant, scheme: str, vectors: Sequence[Vector]) -> 
         results = run(adapter, vectors, strict_reasons=strict).results
         failing = [r for r in results if r.status in KILLING]
         if failing:
-            verdict = "reasons" if strict else "killed"
+            verdict = "reason-only" if strict else "killed"
             break
     return Outcome(
         mutant,
@@ -191,19 +191,17 @@ def line(outcome: Outcome, by_id: Mapping[str, Vector], width: int = 0) -> str:
     some = ", ".join(examples(outcome, by_id)) + (", …" if n > EXAMPLES else "")
     errors = f" ({outcome.errors} by raising)" if outcome.errors else ""
     if outcome.problem and outcome.killed:
-        text = f"STALE      {name}  [{rules}]  {outcome.problem}: {some}"
+        label, text = "STALE", f"{outcome.problem}: {some}"
     elif outcome.verdict == "killed":
-        text = f"killed     {name}  [{rules}]  by {n} vector(s){errors}: {some}"
-    elif outcome.verdict == "reasons":
-        text = (
-            f"reasons    {name}  [{rules}]  decides every vector right; only its reasons differ, on {n} vector(s) "
-            f"with --strict-reasons: {some}"
-        )
+        label, text = "killed", f"by {n} vector(s){errors}: {some}"
+    elif outcome.verdict == "reason-only":
+        label = "reason-only"
+        text = f"decides every vector right; only its reasons differ, on {n} vector(s) with --strict-reasons: {some}"
     elif outcome.equivalent is not None:
-        text = f"equivalent {name}  [{rules}]  survives, listed: {outcome.equivalent.reason}"
+        label, text = "equivalent", f"survives, listed: {outcome.equivalent.reason}"
     else:
-        text = f"SURVIVED   {name}  [{rules}]  no vector catches it: {outcome.mutant.title}"
-    return text
+        label, text = "SURVIVED", f"no vector catches it: {outcome.mutant.title}"
+    return f"{label:<11} {name}  [{rules}]  {text}"
 
 
 @dataclass(frozen=True)
@@ -218,7 +216,7 @@ class Summary:
 
     @property
     def reasons_only(self) -> int:
-        return sum(o.verdict == "reasons" for o in self.outcomes)
+        return sum(o.verdict == "reason-only" for o in self.outcomes)
 
     @property
     def equivalent(self) -> int:
@@ -310,7 +308,7 @@ def table(summary: Summary, by_id: Mapping[str, Vector]) -> list[str]:
         some = ", ".join(f"`{i}`" for i in examples(o, by_id)) + (f" and {n - EXAMPLES} more" if n > EXAMPLES else "")
         if o.verdict == "killed":
             cell = some
-        elif o.verdict == "reasons":
+        elif o.verdict == "reason-only":
             cell = f"only by its reason code (--strict-reasons): {some}"
         elif o.equivalent is not None:
             cell = f"*equivalent*: {o.equivalent.reason}"

@@ -144,7 +144,7 @@ class Scheme:
     #: Why an implementation's ``supports`` entry for this scheme excludes a vector (its operation is already
     #: known to be listed), or None.
     unsupported: Callable[[Mapping[str, Any], Vector], str | None] = field(default=lambda entry, vector: None)
-    #: Optional: the catalogue of one-bug mutants of the reference (docs/mutants.md), built when first asked for;
+    #: Optional: a function returning the scheme's one-bug mutants of its reference (docs/mutants.md);
     #: ``hmac-conformance mutants`` runs each through the runner to find the bugs no vector catches.
     mutants: Callable[[], Sequence[Mutant]] | None = None
 
