@@ -104,13 +104,13 @@ def test_xfail_roundtrip_and_strict_xpass(hc, tmp_path):
     xfail = tmp_path / "xfail.yaml"
     first = hc("run", buggy("seconds"), f"--write-xfail={xfail}")
     assert first.code == 1
-    assert "wrote 42 expected failure(s)" in first.out
+    assert "wrote 43 expected failure(s)" in first.out
     again = hc("run", buggy("seconds"), f"--xfail={xfail}")
     assert again.code == 0, again.out
-    assert "42 xfail" in again.out
+    assert "43 xfail" in again.out
     fixed = hc("run", "--impl=reference", f"--xfail={xfail}")
     assert fixed.code == 1
-    assert "42 xpass" in fixed.out and "remove it from the list" in fixed.out
+    assert "43 xpass" in fixed.out and "remove it from the list" in fixed.out
 
 
 def test_xfail_file_errors_are_usage_errors(hc, tmp_path):
