@@ -134,6 +134,14 @@ def validate(session: nox.Session) -> None:
 
 
 @nox.session
+def mutants(session: nox.Session) -> None:
+    """Mutation adequacy of the vectors: every one-bug mutant of the references is killed (docs/mutants.md)."""
+    _install(session)
+    REPORTS.mkdir(exist_ok=True)
+    session.run("hmac-conformance", "mutants", f"--report={REPORTS / 'mutants.md'}", *session.posargs)
+
+
+@nox.session
 def lint(session: nox.Session) -> None:
     session.install("ruff")
     session.run("ruff", "check", ".")

@@ -45,7 +45,7 @@ def test_html_is_self_contained_and_complete(matrix):
 def test_markdown_matrix(matrix):
     _, md, _ = matrix
     text = md.read_text(encoding="utf-8")
-    assert "| firstvision / verify | ✅ 176/176 | ❌ 134/176 |" in text
+    assert "| firstvision / verify | ✅ 181/181 | ❌ 138/181 |" in text
     assert "`firstvision/verify/timestamp/seconds`" in text
 
 

@@ -166,6 +166,12 @@ CASES: list[tuple[str, list[str], str]] = [
     ("fuzz-out-missing-parent", [*F, "--out={tmp}/no/out"], "--out {tmp}/no/out: folder"),
     ("fuzz-strict-reasons", [*F, "--strict-reasons=1"], "argument --strict-reasons: ignored explicit argument"),
     ("fuzz-timeout", [*F, "--timeout=-1"], "argument --timeout: expected a positive finite number"),
+    # mutants
+    ("mutants-unknown-mutant", ["mutants", "--mutant", "hmac/nope"], "--mutant hmac/nope: no such mutant"),
+    ("mutants-unknown-scheme", ["mutants", "--scheme", "nope"], "invalid choice: 'nope'"),
+    ("mutants-report-suffix", ["mutants", "--report", "{file}"], "must end in .json or .md"),
+    ("mutants-equivalent-missing", ["mutants", "--equivalent", "{tmp}/missing.json"], "missing.json: cannot read"),
+    ("mutants-vectors-missing", ["mutants", "--vectors", "{tmp}/missing.yaml"], "missing.yaml"),
 ]  # fmt: skip
 
 

@@ -21,6 +21,7 @@ from typing import NoReturn
 from hmac_conformance import _authoring as authoring
 from hmac_conformance import _coverage as coverage
 from hmac_conformance import _export as export
+from hmac_conformance import _mutants as mutants
 from hmac_conformance import _outputs as outputs
 from hmac_conformance import _paths as paths
 from hmac_conformance import _protocol as protocol
@@ -287,6 +288,19 @@ def _parser() -> Parser:
     cov.add_argument(
         "--require-coverage", action="store_true", help="exit 1 on a rule gap that no waiver excuses, or a stale waiver"
     )
+    mu = sub.add_parser(
+        "mutants",
+        help="run the references' one-bug mutants over the vectors: which plausible bug does no vector catch?",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=mutants.EPILOG,
+    )
+    mu.add_argument("--scheme", action="append", default=[], choices=list(registered))
+    mu.add_argument(
+        "--mutant", action="append", default=[], metavar="NAME", help="a mutant's name or a glob (repeatable)"
+    )
+    mu.add_argument("--report", action="append", default=[], type=Path, metavar="FILE", help="FILE.json or FILE.md")
+    mu.add_argument("--equivalent", type=Path, metavar="FILE", help="default: vectors/mutants-equivalent.json")
+    mu.add_argument("--vectors", action="append", type=Path, metavar="PATH", help="default: the suite's vectors")
     m = sub.add_parser("report", help="build the compatibility matrix from JSON reports")
     m.add_argument("reports", nargs="+", type=Path, metavar="REPORT.json")
     m.add_argument("--html", type=Path, help="write a self-contained HTML page")
@@ -520,6 +534,10 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     return EXIT_FAIL if problems else EXIT_OK
 
 
+def cmd_mutants(args: argparse.Namespace) -> int:
+    return EXIT_OK if mutants.command(args) else EXIT_FAIL
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     if not (args.html or args.markdown):
         raise UsageError("report: give --html PATH and/or --markdown PATH")
@@ -583,6 +601,7 @@ COMMANDS = {
     "list": cmd_list,
     "case": cmd_case,
     "run": cmd_run,
+    "mutants": cmd_mutants,
     "report": cmd_report,
     "vectors": cmd_vectors,
     "release": cmd_release,

@@ -13,6 +13,7 @@ environment variable ``HMAC_CONFORMANCE_SCHEMES`` (comma-separated, for a scheme
 
 from __future__ import annotations
 
+import copy
 import importlib
 import os
 import pkgutil
@@ -41,12 +42,15 @@ from hmac_conformance._judging import (
 from hmac_conformance._model import JsonPath, Vector
 
 __all__ = [
+    "Catalogue",
     "Finding",
     "Fuzzing",
     "Generated",
     "Hints",
     "JsonPath",
     "Judgement",
+    "Mutant",
+    "OneBug",
     "Operation",
     "Scheme",
     "Span",
@@ -101,6 +105,25 @@ class Operation:
 
 
 @dataclass(frozen=True)
+class Mutant:
+    """A plausible bug: the scheme's reference with exactly one mistake that real implementations make.
+
+    ``implementation`` is an in-process implementation — ``run_case(scheme, operation, input)`` and ``hello()``,
+    as ``--impl python:`` expects — that answers the cases of its scheme. It must carry its mistake in its own
+    code (a wrapper, or a patched copy of the function), never by changing the reference module: mutants run in
+    one process, side by side.
+    """
+
+    #: ``<scheme>/<slug>``: stable, so that an equivalent-mutants list can name it.
+    name: str
+    #: One line: the mistake, as an implementation makes it.
+    title: str
+    #: The rule ids it breaks (at least one), from the scheme's spec page.
+    rules: tuple[str, ...]
+    implementation: Any
+
+
+@dataclass(frozen=True)
 class Scheme:
     """A signature scheme: its operations, where its spec and schemas are, and its reference."""
 
@@ -126,6 +149,9 @@ class Scheme:
     #: Optional: how ``hmac-conformance fuzz`` generates its cases, built when first asked for (it imports
     #: Hypothesis); a scheme without it is not fuzzable.
     strategies: Callable[[], Fuzzing] | None = None
+    #: Optional: a function returning the scheme's one-bug mutants of its reference (docs/mutants.md);
+    #: ``hmac-conformance mutants`` runs each through the runner to find the bugs no vector catches.
+    mutants: Callable[[], Sequence[Mutant]] | None = None
 
     def schema_id(self, name: str) -> str:
         return f"https://hmac-conformance.invalid/schema/schemes/{self.name}/{name}.schema.json"
@@ -152,6 +178,49 @@ class Fuzzing:
     #: ``(operation, input, expected) -> tag sets``, preferred first: the vector gets the first that its lint
     #: accepts (tags such as ``order`` change what the lint checks).
     tags: Callable[[str, dict[str, Any], dict[str, Any]], Sequence[tuple[str, ...]]]
+
+
+class OneBug:
+    """A convenient base for a mutant's implementation: ``hello()`` declares what the scheme's reference
+    supports (so every vector is sent), ``run_case`` answers with ``self.answer(operation, input)``."""
+
+    #: Set by ``Catalogue``: the scheme it answers for, and the mutant's name.
+    scheme: str = ""
+    name: str = ""
+
+    def hello(self) -> dict[str, Any]:
+        supports = copy.deepcopy(dict(get(self.scheme).reference_supports))
+        identity = {"name": f"mutant {self.name or self.scheme}", "version": "0", "language": "python"}
+        return {"implementation": identity, "supports": {self.scheme: supports}}
+
+    def run_case(self, scheme: str, operation: str, input: dict[str, Any]) -> dict[str, Any]:  # noqa: A002
+        if scheme != self.scheme:
+            raise NotImplementedError(f"a {self.scheme} mutant answers {self.scheme} cases only")
+        return self.answer(operation, input)
+
+    def answer(self, operation: str, input: dict[str, Any]) -> dict[str, Any]:  # noqa: A002
+        raise NotImplementedError
+
+
+class Catalogue:
+    """Collects a scheme's mutants: ``mutant = Catalogue("toy")``, then ``@mutant("slug", "title", "TOY-1")`` on
+    each ``OneBug`` subclass (instantiated once, with no arguments); ``mutant.all()`` is the catalogue."""
+
+    def __init__(self, scheme: str) -> None:
+        self.scheme = scheme
+        self._mutants: list[Mutant] = []
+
+    def __call__(self, slug: str, title: str, *rules: str) -> Callable[[type[OneBug]], type[OneBug]]:
+        def register(cls: type[OneBug]) -> type[OneBug]:
+            implementation = cls()
+            implementation.scheme, implementation.name = self.scheme, f"{self.scheme}/{slug}"
+            self._mutants.append(Mutant(implementation.name, title, rules, implementation))
+            return cls
+
+        return register
+
+    def all(self) -> tuple[Mutant, ...]:
+        return tuple(self._mutants)
 
 
 def missing(entry: Mapping[str, Any], needed: Iterable[str], key: str = "features") -> str | None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from hmac_conformance import _paths as paths
 from hmac_conformance.schemes import Fuzzing, Operation, Scheme, Vector, missing
-from hmac_conformance.schemes.firstvision import compare, lint, reference
+from hmac_conformance.schemes.firstvision import compare, lint, mutants, reference
 
 LEGACY = "legacy-hex-base64"
 
@@ -78,4 +78,5 @@ SCHEME = Scheme(
     feature_names=(*reference.ALGORITHM_NAMES, LEGACY),
     unsupported=unsupported,
     strategies=fuzzing,
+    mutants=mutants.catalogue,
 )

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from hmac_conformance import _paths as paths
 from hmac_conformance.schemes import Fuzzing, Operation, Scheme, missing
-from hmac_conformance.schemes.hmac import compare, lint, reference
+from hmac_conformance.schemes.hmac import compare, lint, mutants, reference
 
 _KEY_AND_MESSAGE = (("key",), ("message",))
 
@@ -52,4 +52,5 @@ SCHEME = Scheme(
     feature_names=tuple(reference.ALGORITHMS),
     unsupported=lambda entry, v: missing(entry, {v.input["algorithm"]}, "algorithms"),
     strategies=fuzzing,
+    mutants=mutants.catalogue,
 )

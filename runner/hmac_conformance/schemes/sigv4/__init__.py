@@ -8,7 +8,7 @@ from typing import Any
 
 from hmac_conformance import _paths as paths
 from hmac_conformance.schemes import Comparator, Fuzzing, Operation, Scheme, Vector, missing
-from hmac_conformance.schemes.sigv4 import compare, features, lint, reference
+from hmac_conformance.schemes.sigv4 import compare, features, lint, mutants, reference
 
 _BODY = (("request", "body"),)
 _SIGNER_SECRET = (("credentials", "secret_access_key"),)
@@ -76,4 +76,5 @@ SCHEME = Scheme(
     feature_names=features.FEATURES,
     unsupported=unsupported,
     strategies=fuzzing,
+    mutants=mutants.catalogue,
 )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from hmac_conformance import _paths as paths
 from hmac_conformance.schemes import Fuzzing, Operation, Scheme, Vector, missing
-from hmac_conformance.schemes.standard_webhooks import compare, lint, reference
+from hmac_conformance.schemes.standard_webhooks import compare, lint, mutants, reference
 
 CLOCK = "clock"
 
@@ -59,4 +59,5 @@ SCHEME = Scheme(
     feature_names=(CLOCK,),
     unsupported=lambda entry, v: missing(entry, features(v)),
     strategies=fuzzing,
+    mutants=mutants.catalogue,
 )
