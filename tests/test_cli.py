@@ -149,6 +149,8 @@ def test_every_option_as_declared():
         ("case", "print the case message the runner would send, to reproduce a result by hand"),
         ("run", "run vectors against implementations"),
         ("fuzz", "compare an implementation with the reference on generated cases; write a disagreement as a vector"),
+        ("coverage", "which vectors cite each rule of the spec pages, accepting and rejecting"),
+        ("mutants", "run the references' one-bug mutants over the vectors: which plausible bug does no vector catch?"),
         ("report", "build the compatibility matrix from JSON reports"),
         ("vectors", "author vectors: a skeleton in the right file, expected values filled in"),
         ("release", "freeze the vectors as suite version X.Y.Z (in a clean checkout)"),

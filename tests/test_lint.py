@@ -308,8 +308,8 @@ def test_duplicate_ids_name_the_first_place():
 def test_validate_sorts_every_problem_by_file_then_line(monkeypatch):
     loaded = [Problem("b.yaml", 40, "load b40"), Problem("a.yaml", None, "load a-"), Problem("b.yaml", 1, "load b1")]
     linted = [Problem("b.yaml", 5, "lint b5"), Problem("a.yaml", 2, "lint a2"), Problem("a.yaml", 1, "lint a1")]
-    monkeypatch.setattr(validate, "load", lambda targets: LoadResult([], list(loaded)))
-    monkeypatch.setattr(validate, "lint", lambda result: list(linted))
+    monkeypatch.setattr(validate, "_load_checked", lambda targets: (LoadResult([], list(loaded)), []))
+    monkeypatch.setattr(validate, "lint", lambda result, checked=None: list(linted))
     _, problems = validate.validate(None)
     assert [p.message for p in problems] == ["load a-", "lint a1", "lint a2", "load b1", "lint b5", "load b40"]
 

@@ -23,6 +23,11 @@ def result(vid: str, status: str, op: str = "mac", tags: tuple[str, ...] = (), *
     return Result(vid, vid.split("/")[0], op, tags, status, **kw)  # type: ignore[arg-type]
 
 
+def as_read(*runs: Run) -> list[dict]:
+    """Runs as ``report`` reads them back from a JSON report (format 2: results completed from its vectors)."""
+    return jsonreport.described(jsonreport.document(list(runs)))
+
+
 def runs() -> list[dict]:
     """Two runs: go has every kind of outcome in hmac/mac; py attempted nothing of hmac/mac-verify."""
     go = Run("jsonl:go", GO, (
@@ -40,7 +45,7 @@ def runs() -> list[dict]:
         result("hmac/e", "unsupported", op="mac-verify"),
         result("firstvision/f", "xpass", op="sign", message="listed but passes"),
     ))  # fmt: skip
-    return [jsonreport.run_to_json(go), jsonreport.run_to_json(py)]
+    return as_read(go, py)
 
 
 def test_build_puts_each_result_in_its_group_and_tag_rows():
@@ -114,7 +119,7 @@ def test_markdown_matrix_exactly():
 def test_markdown_matrix_without_failures_has_no_failing_section_and_a_missing_cell_is_na():
     only_go = [r for r in runs()[:1]]
     only_go[0]["results"] = [r for r in only_go[0]["results"] if r["status"] == "pass"]
-    other = jsonreport.run_to_json(Run("jsonl:rust", {"name": "rs", "version": "9", "language": "rust"},
+    (other,) = as_read(Run("jsonl:rust", {"name": "rs", "version": "9", "language": "rust"},
                                        (result("hmac/z", "pass", op="mac-verify"),)))  # fmt: skip
     text = matrix.render_markdown(matrix.build("1.0.0", [*only_go, other]))
     assert text == (
@@ -131,7 +136,7 @@ def test_markdown_matrix_without_failures_has_no_failing_section_and_a_missing_c
 
 def test_markdown_lists_at_most_200_failing_vectors():
     many = Run("jsonl:go", GO, tuple(result(f"hmac/v{i:03}", "fail") for i in range(201)))
-    text = matrix.render_markdown(matrix.build("1.0.0", [jsonreport.run_to_json(many)]))
+    text = matrix.render_markdown(matrix.build("1.0.0", as_read(many)))
     listed = [line for line in text.splitlines() if line.startswith("- ")]
     assert len(listed) == 200 and listed[-1] == "- go-sdk 2: `hmac/v199` — fail: "
 
@@ -186,10 +191,10 @@ def test_html_matrix_cells_links_and_failing_lists():
 def test_html_matrix_of_passing_runs_says_none_failed_and_marks_a_broken_adapter():
     ok = Run("reference", {"name": "ref", "version": "1", "language": "python"}, (result("hmac/a", "pass"),))
     broken = Run("cmd:dead", {"name": "dead", "version": "?", "language": "sh"}, (result("hmac/a", "error"),))
-    page = matrix.render_html(matrix.build("1.0.0", [jsonreport.run_to_json(ok)]))
+    page = matrix.render_html(matrix.build("1.0.0", as_read(ok)))
     assert _between(page, "<h2>Failing vectors</h2>\n", "\n<script>") == ("<p>None: every attempted vector passed.</p>")
     assert "broken adapter" not in page
-    page = matrix.render_html(matrix.build("1.0.0", [jsonreport.run_to_json(broken)]))
+    page = matrix.render_html(matrix.build("1.0.0", as_read(broken)))
     assert (
         "<li><b>dead ?</b> (sh) via <code>cmd:dead</code>: 0 passed, 0 failed, 1 errors, 0 unsupported"
         " — <b>broken adapter</b></li>"
@@ -202,7 +207,7 @@ def test_html_cell_of_a_group_a_run_never_saw_is_na():
     rs = Run(
         "jsonl:rs", {"name": "rs", "version": "9", "language": "rust"}, (result("firstvision/z", "pass", op="sign"),)
     )
-    page = matrix.render_html(matrix.build("1.0.0", [jsonreport.run_to_json(go), jsonreport.run_to_json(rs)]))
+    page = matrix.render_html(matrix.build("1.0.0", as_read(go, rs)))
     assert _between(page, "<tbody>", "</tbody>") == (
         "<tr><td class='row'>firstvision / sign</td><td class='na' title=''>n/a</td>"
         "<td class='ok' title='pass 1'>1/1</td></tr>"
@@ -212,6 +217,10 @@ def test_html_cell_of_a_group_a_run_never_saw_is_na():
 
 
 def write_report(path: Path, run_dicts: list[dict], suite: str = "1.0.0") -> Path:
+    """A format-1 report (every result complete), which ``report`` still reads."""
+    run_dicts = [
+        {**run, "results": [{"message": "", "seconds": 0.0, **r} for r in run["results"]]} for run in run_dicts
+    ]
     document = {"format": 1, "tool": {"name": "hmac-conformance", "version": "1"}, "suite_version": suite,
                 "created": "2026-01-01T00:00:00+00:00", "runs": run_dicts}  # fmt: skip
     path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
