@@ -246,13 +246,15 @@ def process(script: str) -> _Process:
 
 
 def test_process_reads_lines_with_the_stderr_written_before_each():
+    # Attribution is best effort (stderr is another pipe, read by another thread): the pause after each stderr
+    # write gives that thread its turn before the line it belongs to is printed.
     proc = process(
-        "import sys\n"
-        "sys.stderr.write('first\\n'); sys.stderr.flush()\n"
+        "import sys, time\n"
+        "sys.stderr.write('first\\n'); sys.stderr.flush(); time.sleep(0.5)\n"
         "print('{\"n\":1}', flush=True)\n"
         "print('   ', flush=True)\n"
         "sys.stdin.readline()\n"  # the second part only once the test has the first line
-        "sys.stderr.write('second\\n'); sys.stderr.flush()\n"
+        "sys.stderr.write('second\\n'); sys.stderr.flush(); time.sleep(0.5)\n"
         "print('{\"n\":2}', flush=True)\n"
     )
     try:
