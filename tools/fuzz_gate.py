@@ -31,7 +31,7 @@ EXAMPLES = {e["name"]: e for e in json.loads((ROOT / "examples" / "examples.json
 SEED = "1"
 EXAMPLE_CASES = "25"  # per target
 ONESHOT_CASES = "8"  # per target, for an example that only runs one process per case (cmd:)
-MUTANT_CASES = "250"  # per target: the slowest mutant below is caught after about 170
+MUTANT_CASES = "600"  # per target: the slowest mutant below (no-replay-check) is caught after about 330
 
 #: One-bug implementations, each with the one target its bug is in: (--impl SPEC, scheme, operation). A
 #: scheme's mutant catalogue plugs in as one more line: ``*((spec, s, op) for spec, s, op in CATALOGUE)``.
