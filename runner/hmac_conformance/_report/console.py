@@ -20,7 +20,7 @@ class Console:
         self.live = self.stream.isatty() and not os.environ.get("CI") and verbosity >= 0
         self._repeats: dict[str, int] = {}
 
-    def write(self, text: str = "") -> None:
+    def write(self, text: str) -> None:
         self.stream.write(text + "\n")
         self.stream.flush()
 
