@@ -86,7 +86,7 @@ def test_write_xfail_file_exactly(tmp_path):
     entries = [ExpectedFailure("x/*", "known bug", "https://tracker/9"), ExpectedFailure("y/*", "other")]
     results = [
         result("a/1", "fail", "tag differs: ☃ " + "z" * 200 + "\nsecond line"),
-        result("a/2", "error", "", link="https://adapter/doc"),
+        result("a/2", "error", "", link="https://adapter/doc/☃"),
         result("a/3", "pass"),
         result("a/4", "skip", "later"),
         result("a/5", "unsupported", "no"),
@@ -106,7 +106,7 @@ def test_write_xfail_file_exactly(tmp_path):
         f'    reason: "{reason}"\n'
         '  - id: "a/2"\n'
         '    reason: "failing"\n'
-        '    link: "https://adapter/doc"\n'
+        '    link: "https://adapter/doc/☃"\n'
         '  - id: "x/7"\n'
         '    reason: "known bug"\n'
         '    link: "https://tracker/9"\n'
@@ -117,7 +117,7 @@ def test_write_xfail_file_exactly(tmp_path):
     )
     assert [(e.pattern, e.reason, e.link) for e in load_xfail(path)] == [
         ("a/1", reason, None),
-        ("a/2", "failing", "https://adapter/doc"),
+        ("a/2", "failing", "https://adapter/doc/☃"),
         ("x/7", "known bug", "https://tracker/9"),
         ("y/8", "other", None),
         ("z/9", "expected failure: gone from the list", None),

@@ -156,6 +156,8 @@ def test_the_authorization_header_of_a_wrong_signature_is_not_reported_twice():
     assert message == "signature differs: different MAC"
     _, message, _ = sign(signature=GOOD["signature"], headers=headers)
     assert message == "header Authorization differs"
+    _, message, _ = sign(signature=other, headers={**headers, "Content-Type": "text/plain"})
+    assert message == "signature differs: different MAC; header Content-Type differs"  # checked after Authorization
 
 
 def test_a_missing_content_type_is_allowed_but_a_wrong_one_is_not():
@@ -192,6 +194,9 @@ def b64(raw: bytes) -> str:
         ),
         (b64(b"\xff" * 32).rstrip("="), "Base64 without correct '=' padding (FV-10)"),
         (b64(b"\xff" * 32) + "=", "Base64 without correct '=' padding (FV-10)"),
+        ("////===", "Base64 without correct '=' padding (FV-10)"),
+        ("===////", "not Base64"),
+        ("/=X===", "not Base64"),
         ("AAAA*", "not Base64"),
     ],
 )

@@ -61,6 +61,14 @@ def test_strict_reasons_reach_the_operation():
     assert judge(VERIFY, other, True).diagnostic.startswith("vector: ")
 
 
+def test_an_optional_byte_field_given_as_text_is_an_error():
+    """The shape does not type firstvision's optional string_to_sign: only the byte-field check refuses text."""
+    vector = VECTORS["firstvision/sign/post-json"]
+    output = {**right(vector), "string_to_sign": "text"}
+    got = judge(vector, Response("output", output=output))
+    assert (got.status, got.message) == ("error", "invalid output: output field 'string_to_sign' is not bytes")
+
+
 def test_a_byte_field_given_as_text_is_named_the_first_such_field():
     """_not_bytes backs the shape check for byte fields a shape does not type (an in-process value is not JSON)."""
     from hmac_conformance._compare import _not_bytes

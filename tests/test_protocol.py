@@ -73,6 +73,12 @@ def test_bad_outputs_are_protocol_errors(operation, output):
         protocol.decode_output(scheme, operation, output)
 
 
+def test_a_protocol_error_names_the_path_of_the_bad_field():
+    with pytest.raises(protocol.ProtocolError) as caught:
+        protocol.decode_output("firstvision", "sign", {"signature": "x", "headers": {"A": 1}})
+    assert str(caught.value) == "invalid firstvision sign output (headers/A): 1 is not of type 'string'"
+
+
 def test_a_refusal_to_sign_is_an_output():
     # FV-17, added in suite 1.1.0 without a new protocol version: the output alone, no signature.
     result = protocol.parse_result('{"type":"result","seq":7,"output":{"refused":"malformed-request-id"}}')

@@ -52,7 +52,7 @@ def test_baseline_reads_both_formats_alike():
 
 
 def test_the_one_line_layout_round_trips_any_values():
-    odd = ["\x00abc:0\x00", '"\\u0000', "\u2028", "}\n{", "é"]
+    odd = ["\x00abc:0\x00", "\x00None:0\x00", '"\\u0000', "\u2028", "}\n{", "é"]
     document = {
         "format": 2,
         "vectors": {s: {"scheme": s, "operation": "op", "tags": odd} for s in odd},

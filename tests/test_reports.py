@@ -180,6 +180,7 @@ def test_json_result_keeps_evidence_only_where_it_did_not_pass():
 
 def test_json_regressions_only_with_a_baseline():
     assert "regressions" not in jsonreport.run_to_json(mixed_run())
+    assert jsonreport.run_to_json(Run("x", GO, (), seconds=0.1234567))["seconds"] == 0.123457
     run = Run("x", GO, (result("a/1", "pass"), result("a/2", "fail"), result("a/3", "skip")),
               baseline=frozenset({"a/1", "a/2", "a/3"}))  # fmt: skip
     doc = jsonreport.run_to_json(run)
@@ -368,12 +369,12 @@ def test_console_startup_error_is_broken_and_lists_nothing():
 
 
 def test_console_lists_50_results_then_says_how_many_more():
-    run = Run("x", GO, tuple(result(f"hmac/{i:02}", "fail", message=f"m{i}") for i in range(53)))
+    run = Run("x", GO, tuple(result(f"hmac/{i:02}", "fail", message=f"m{i}") for i in range(51)))
     out = io.StringIO()
     console.Console(out).summary(run)
     text = out.getvalue()
     assert text.count("\n--- FAIL") == 50 and "\n--- FAIL hmac/49\n" in text and "hmac/50\n" not in text
-    assert "\n\n... and 3 more (see the JSON report, or select with -k)\n" in text
+    assert "\n\n... and 1 more (see the JSON report, or select with -k)\n" in text
     out = io.StringIO()
     console.Console(out).summary(Run("x", GO, run.results[:50]))
     assert "more (see the JSON report" not in out.getvalue()
@@ -392,6 +393,31 @@ def test_console_regressions_against_a_baseline():
     out = io.StringIO()
     console.Console(out, verbosity=-1).summary(Run("x", GO, run.results))
     assert "regression" not in out.getvalue()
+
+
+def test_console_lists_at_most_50_regressions():
+    run = Run(
+        "x",
+        GO,
+        tuple(result(f"a/{i:02}", "fail") for i in range(51)),
+        baseline=frozenset(f"a/{i:02}" for i in range(51)),
+    )
+    out = io.StringIO()
+    console.Console(out, verbosity=-1).summary(run)
+    text = out.getvalue()
+    assert text.count("\nREGRESSION ") == 50 and "REGRESSION a/50" not in text
+    assert "\n51 regression(s) against the baseline\n" in text
+
+
+def test_console_reproduce_names_the_vector_files_and_progress_only_the_first_line():
+    run = Run("cmd:impl", GO, (result("hmac/a", "fail", message="one\ntwo\nthree"),), vector_paths=("my vectors",))
+    out = io.StringIO()
+    view = console.Console(out)
+    view.progress(run.results[0], 1, 1)
+    view.summary(run)
+    text = out.getvalue()
+    assert text.splitlines()[:2] == ["FAIL        hmac/a  one", ""]
+    assert "\n    reproduce: hmac-conformance case hmac/a --vectors 'my vectors' | impl\n" in text
 
 
 class _Terminal(io.StringIO):

@@ -424,6 +424,16 @@ def test_selection_criteria_combine_as_and_of_ors():
     assert len(chosen) < len(vectors)
 
 
+def test_excludes_apply_after_the_patterns_and_superseded_vectors_only_on_request():
+    both = ["hmac/rfc4231/sha256/case-1", "hmac/rfc4231/sha256/case-2"]
+    vectors = [VECTORS[i] for i in both]
+    assert [v.id for v in select(vectors, Selection(excludes=["*case-2"]))] == both[:1]
+    assert [v.id for v in select(vectors, Selection(patterns=["hmac/*"], excludes=["hmac/*"]))] == []
+    old = dataclasses.replace(vectors[0], superseded_by=both[1])
+    assert list(select([old], Selection())) == []
+    assert list(select([old], Selection(include_superseded=True))) == [old]
+
+
 # -- adapters: in-process and one-shot decisions -----------------------------------------------------------------------
 
 

@@ -91,7 +91,7 @@ def write_xfail(path: Path, results: Sequence[Result], entries: Sequence[Expecte
         "expected_failures:",
     ]
     for r in failing:
-        listed = next((e for e in entries if e.matches(r.vector_id)), None) if r.status == "xfail" else None
+        listed = next((e for e in entries if e.matches(r.vector_id)), None)  # a listed fail or error is xfail
         reason = listed.reason if listed else (r.message.splitlines() or ["failing"])[0][:150]
         lines += [f"  - id: {json.dumps(r.vector_id)}", f"    reason: {json.dumps(reason, ensure_ascii=False)}"]
         link = listed.link if listed else r.link

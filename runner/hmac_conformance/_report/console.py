@@ -20,7 +20,7 @@ class Console:
         self.live = self.stream.isatty() and not os.environ.get("CI") and verbosity >= 0
         self._repeats: dict[str, int] = {}
 
-    def write(self, text: str = "") -> None:
+    def write(self, text: str) -> None:
         self.stream.write(text + "\n")
         self.stream.flush()
 
@@ -35,7 +35,7 @@ class Console:
             if done == total:
                 self.stream.write("\r" + " " * 110 + "\r")
         elif self.verbosity > 0 or (self.verbosity == 0 and result.status in SHOWN):
-            text = result.message.split("\n", 1)[0]
+            text = result.message.partition("\n")[0]
             if result.status == "error" and self.verbosity == 0:
                 # A broken harness fails every case the same way: say it three times, not three hundred.
                 seen = self._repeats[text] = self._repeats.get(text, 0) + 1

@@ -43,9 +43,9 @@ def result_to_json(r: Result) -> dict[str, Any]:
         "diagnostic": r.diagnostic,
         "stderr": r.stderr,
         "link": r.link,
-        "input": to_wire(r.input) if r.input is not None else None,
+        "input": to_wire(r.input),
         "expected": to_wire(r.expected),
-        "got": to_wire(r.got) if r.got is not None else None,
+        "got": to_wire(r.got),
     }
 
 
@@ -109,7 +109,7 @@ def dumps(doc: dict[str, Any]) -> str:
 
     skeleton = {
         **doc,
-        "vectors": {vid: placeholder(entry) for vid, entry in doc.get("vectors", {}).items()},
+        "vectors": {vid: placeholder(entry) for vid, entry in doc["vectors"].items()},
         "runs": [{**run, "results": [placeholder(r) for r in run["results"]]} for run in doc["runs"]],
     }
     text = json.dumps(skeleton, indent=1, ensure_ascii=False)
