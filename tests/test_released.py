@@ -307,3 +307,11 @@ def test_the_real_suite_copy_validates_with_its_manifest(tmp_path, monkeypatch):
     )
     problems = [str(p) for p in validate([target])[1]]
     assert any("[hmac/rfc4231/sha256/case-1] released in 1.0.0 and changed since" in p for p in problems), problems
+
+
+def test_new_vectors_are_dated_with_the_version_in_preparation():
+    manifest, _ = released.read_manifest(ROOT / "vectors" / "MANIFEST")
+    assert released.version_in_preparation("1.3.0", manifest) == ("1.3.0", True)
+    assert released.version_in_preparation("1.1.0", manifest) == ("1.2.0", False)
+    assert released.version_in_preparation("1.2.0", manifest) == ("1.3.0", False)
+    assert released.next_minor("9.19.3") == "9.20.0"

@@ -57,9 +57,7 @@ class Source:
         return self.doc.value["vectors"]
 
     def generated_by(self) -> str | None:
-        head = "".join(self.lines[:5])
-        match = GENERATED_MARK.search(head)
-        return head[match.start() : head.index("\n", match.start())].lstrip("# ").strip() if match else None
+        return generated_by("".join(self.lines[:5]))
 
     def indent(self, index: int) -> int:
         """The column of the keys of vector ``index`` (0-based)."""
@@ -88,6 +86,18 @@ class Source:
         while last > first and not self.lines[last - 1].strip():
             last -= 1
         return list(self.lines[first - 1 : last])
+
+
+def generated_by(head: str) -> str | None:
+    """The tool a file's first lines say wrote it, or None for a hand-written file."""
+    match = GENERATED_MARK.search(head)
+    return head[match.start() : head.index("\n", match.start())].lstrip("# ").strip() if match else None
+
+
+def _head(path: Path) -> str:
+    """A file's first lines, without parsing it: enough to see whether a tool wrote it."""
+    with path.open(encoding="utf-8") as stream:
+        return "".join(stream.readline() for _ in range(5))
 
 
 def _reread(path: Path, text: str) -> yamlsafe.Document:
@@ -274,17 +284,13 @@ def next_since() -> str:
     not be released yet."""
     version = paths.suite_version()
     manifest, _ = released.read_manifest(released.manifest_path(paths.VECTORS))
-    if version in manifest.versions:
+    dated, current = released.version_in_preparation(version, manifest)
+    if not current:
         raise UsageError(
             f"vectors/VERSION {version} is released; start the next version first (set vectors/VERSION, the package "
-            f"version and a CHANGELOG section to it, e.g. {_bump(version)})"
+            f"version and a CHANGELOG section to it, e.g. {dated})"
         )
     return version
-
-
-def _bump(version: str) -> str:
-    major, minor, _ = version.split(".")
-    return f"{major}.{int(minor) + 1}.0"
 
 
 def new(kind: str, ident: str, file: Path | None, load_all: Callable[[], Sequence[Vector]]) -> Skeleton:
@@ -343,7 +349,7 @@ def _choose_file(ident: str, same: Sequence[Vector]) -> Path:
     score: dict[Path, int] = {}
     for v in same:
         score[v.path] = max(score.get(v.path, 0), _common_prefix(v.id, ident))
-    editable = {p: s for p, s in score.items() if Source.read(p).generated_by() is None}
+    editable = {p: s for p, s in score.items() if generated_by(_head(p)) is None}
     if not editable:
         raise UsageError(
             "vectors new: every file of this operation is generated; give --file PATH (a new file is made)"

@@ -167,12 +167,8 @@ class _Disagreement(Exception):
 def since() -> str:
     """The suite version a found vector is dated with: the one being prepared (``vectors/VERSION`` while it is not
     released), else the next minor version (released vectors never change: docs/releasing.md)."""
-    version = paths.suite_version()
     manifest, _ = released.read_manifest(released.manifest_path(paths.VECTORS))
-    if version not in manifest.versions:
-        return version
-    major, minor, _ = version.split(".")
-    return f"{major}.{int(minor) + 1}.0"
+    return released.version_in_preparation(paths.suite_version(), manifest)[0]
 
 
 def case_digest(operation: str, inp: dict[str, Any]) -> str:

@@ -67,6 +67,19 @@ def digest(vector: Vector) -> str:
     return "sha256:" + hashlib.sha256(canonical_content(vector)).hexdigest()
 
 
+def next_minor(version: str) -> str:
+    major, minor, _ = version.split(".")
+    return f"{major}.{int(minor) + 1}.0"
+
+
+def version_in_preparation(suite_version: str, manifest: Manifest) -> tuple[str, bool]:
+    """The version new vectors are dated with, and whether ``vectors/VERSION`` already names it: the suite
+    version while it is not released, else the next minor version (a released version takes no new vector)."""
+    if suite_version in manifest.versions:
+        return next_minor(suite_version), False
+    return suite_version, True
+
+
 def manifest_path(vectors_dir: Path) -> Path:
     return vectors_dir / NAME
 
