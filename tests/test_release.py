@@ -12,6 +12,7 @@ from hmac_conformance import _cli as cli
 from hmac_conformance import _paths as paths
 from hmac_conformance import _release as releasing
 from hmac_conformance import _released as released
+from hmac_conformance._exceptions import UsageError
 from hmac_conformance._load import load
 from tests.conftest import require_tool
 from tests.test_released import HEAD, _vector
@@ -144,3 +145,79 @@ def test_changelog_unreleased_heading_becomes_the_version_and_prose_is_kept():
 def test_changelog_without_a_section_gets_one_above_the_older():
     out = releasing.changelog_text("# Log\n\n## 1.0.0\n\n- a\n", "1.1.0", [], [])
     assert out == "# Log\n\n## 1.1.0\n\n" + releasing.summary("1.1.0", [], []) + "\n## 1.0.0\n\n- a\n"
+
+
+# -- the pieces, called directly -----------------------------------------------------------------------------------
+
+
+def _vectors(tmp_path: Path, *ids: str, superseded_by: str | None = None) -> list:
+    path = tmp_path / "v.yaml"
+    extra = f"    superseded_by: {superseded_by}\n" if superseded_by else ""
+    path.write_text(HEAD + "".join(_vector(i, message=i, extra=extra) for i in ids), encoding="utf-8")
+    return list(load([path]).vectors)
+
+
+def test_summary_exactly(tmp_path):
+    added = _vectors(tmp_path, "hmac/t/b", "hmac/t/a")
+    old = _vectors(tmp_path, "hmac/t/z", "hmac/t/y", superseded_by="hmac/t/a")
+    assert releasing.summary("1.3.0", added, old) == (
+        f"{releasing.GENERATED}\n\nVectors released in 1.3.0: 2.\n\n"
+        "| scheme | operation | new vectors |\n|---|---|---|\n| hmac | mac | 2 |\n\n"
+        "Superseded (errata; still in the suite, left out of runs unless `--include-superseded`):\n\n"
+        "- `hmac/t/y` by `hmac/t/a`\n- `hmac/t/z` by `hmac/t/a`\n"
+    )
+    assert releasing.summary("1.3.0", [], []) == f"{releasing.GENERATED}\n\nVectors released in 1.3.0: 0.\n"
+
+
+def test_changelog_without_any_section_and_a_last_section_regenerated():
+    block = releasing.summary("1.0.0", [], [])
+    assert releasing.changelog_text("# Log\n", "1.0.0", [], []) == f"# Log\n## 1.0.0\n\n{block}"
+    last = "# Log\n\n## 1.0.0\n\nProse.  \n"
+    once = releasing.changelog_text(last, "1.0.0", [], [])
+    assert once == f"# Log\n\n## 1.0.0\n\nProse.  \n\n{block}"
+    assert releasing.changelog_text(once, "1.0.0", [], []) == once
+
+
+def test_prepare_lists_new_vectors_and_names_misdated_ones(repo):
+    vectors = sorted(load([repo / "vectors"]).vectors, key=lambda v: v.id, reverse=True)
+    release = releasing.prepare("1.2.0", repo, vectors, [])
+    assert [v.id for v in release.added] == ["hmac/t/c"] and release.root == repo
+    files = dict(release.files)
+    manifest = files[repo / "vectors" / "MANIFEST"]
+    assert (
+        manifest
+        == (repo / "vectors" / "MANIFEST").read_text(encoding="utf-8")
+        + released.lines(release.added, "1.2.0")[0]
+        + "\n"
+    )
+    with pytest.raises(releasing.ReleaseRefused) as refused:
+        releasing.prepare("1.3.0", repo, vectors, [])
+    c = release.added[0]
+    assert refused.value.problems == (
+        f"{c.path}:{c.line}: [hmac/t/c] since 1.2.0, but this release is 1.3.0: date it 1.3.0",
+    )
+
+
+def test_a_checkout_needs_both_version_files(repo):
+    (repo / "vectors" / "VERSION").unlink()
+    with pytest.raises(UsageError, match=r"is not a checkout of the suite \(no runner/hmac_conformance/_version.py or"):
+        releasing.preflight("1.2.0", repo)
+
+
+def test_a_checkout_outside_git_is_refused(repo, capsys):
+    import shutil
+
+    shutil.rmtree(repo / ".git")
+    assert cli.main(["release", "1.2.0"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert (
+        err.startswith(f"hmac-conformance: release: {repo} is not a git checkout (") and "not a git repository" in err
+    )
+
+
+@pytest.mark.parametrize(("count", "shown"), [(5, "d0, d1, d2, d3, d4"), (6, "d0, d1, d2, d3, d4, …")])
+def test_a_dirty_tree_shows_five_paths_at_most(repo, capsys, count, shown):
+    for n in range(count):
+        (repo / f"d{n}").write_text("x", encoding="utf-8")
+    assert cli.main(["release", "1.2.0"]) == 2
+    assert f"uncommitted changes ({shown}); commit" in capsys.readouterr().err

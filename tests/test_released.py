@@ -315,3 +315,54 @@ def test_new_vectors_are_dated_with_the_version_in_preparation():
     assert released.version_in_preparation("1.1.0", manifest) == ("1.2.0", False)
     assert released.version_in_preparation("1.2.0", manifest) == ("1.3.0", False)
     assert released.next_minor("9.19.3") == "9.20.0"
+
+
+# -- the decisions one by one, called directly -------------------------------------------------------------------
+
+D0, D1 = "sha256:" + "0" * 64, "sha256:" + "1" * 64
+
+
+def test_canonical_content_is_ascii_whatever_the_text(tmp_path):
+    base = _one(tmp_path, _vector("hmac/t/a"))
+    text = released.canonical_content(replace(base, input={**base.input, "algorithm": "é☃"}))
+    assert b'"algorithm":"\\u00e9\\u2603"' in text
+
+
+def test_reading_goes_on_after_a_bad_line_and_names_the_manifest(tmp_path):
+    path = tmp_path / "MANIFEST"
+    path.write_text(f"bad line\nhmac/a 0.9.0 {D0}\nhmac/a 0.9.0 {D1}\nhmac/b 0.8.0 {D0}\nhmac/c 1.0.0 {D1}\n", "utf-8")
+    manifest, problems = released.read_manifest(path)
+    assert [(p.path, p.line, p.message) for p in problems] == [
+        (path, 1, "a manifest line is '<id> <X.Y.Z> sha256:<64 hex digits>'"),
+        (path, 3, "hmac/a is listed twice (first at line 2)"),
+        (path, 4, "version 0.8.0 after a later one: releases are appended"),
+    ]
+    assert sorted(manifest.entries) == ["hmac/a", "hmac/b", "hmac/c"] and manifest.path == path
+    assert released.read_manifest(tmp_path / "none")[0].path == tmp_path / "none"
+
+
+def test_check_names_file_and_line_and_looks_at_every_vector(tmp_path):
+    path = tmp_path / "one.yaml"
+    path.write_text(
+        HEAD
+        + _vector("hmac/t/new", since="1.0.0", message="n", extra="    superseded_by: hmac/t/x\n")
+        + _vector("hmac/t/a", since="1.1.0"),
+        encoding="utf-8",
+    )
+    new, old = load([path]).vectors
+    manifest = released.Manifest(
+        tmp_path / "MANIFEST", {"hmac/t/a": released.Released("hmac/t/a", "1.0.0", released.digest(old), 3)}
+    )
+    problems = released.check([new, old], manifest, complete=False)
+    assert [(p.path, p.line, p.vector_id) for p in problems] == [(path, 7, "hmac/t/new")] * 2 + [(path, 23, "hmac/t/a")]
+    assert problems[2].message == "since 1.1.0, but it was released in 1.0.0"
+
+
+def test_release_lines_are_sorted_by_id(tmp_path):
+    path = tmp_path / "one.yaml"
+    path.write_text(HEAD + _vector("hmac/t/b", message="b") + _vector("hmac/t/a"), encoding="utf-8")
+    b, a = load([path]).vectors
+    assert released.lines([b, a], "1.0.0") == [
+        f"hmac/t/a 1.0.0 {released.digest(a)}",
+        f"hmac/t/b 1.0.0 {released.digest(b)}",
+    ]
