@@ -124,13 +124,32 @@ def parse_result(line: bytes | str) -> dict[str, Any]:
 
 def decode_output(scheme: str, operation: str, output: Any) -> dict[str, Any]:
     """Validate an output against its operation's schema and turn its Base64 fields into bytes."""
-    label = f"{scheme} {operation} output"
-    _check(_schemas.message("output", scheme, operation), label, output)
+    label, validator, byte_outputs = _output_rules(scheme, operation)
+    _check(validator, label, output)
     decoded = dict(output)
-    for name in schemes.operation(scheme, operation).byte_outputs:
+    for name in byte_outputs:
         if name in decoded:
             try:
                 decoded[name] = base64.b64decode(decoded[name], validate=True)
             except (binascii.Error, ValueError):  # the schema's pattern lets a final newline through ("$")
                 raise ProtocolError(f"invalid {label} ({name}): not padded Base64: {decoded[name][:100]!r}") from None
     return decoded
+
+
+_OutputRules = tuple[str, jsonschema.Draft202012Validator, tuple[str, ...]]
+_output_rules_seen: dict[tuple[str, str], tuple[object, _OutputRules]] = {}
+
+
+def _output_rules(scheme: str, operation: str) -> _OutputRules:
+    """What decoding one operation's output needs, looked up once per registry rather than once per answer (the
+    entry holds the registry it was made from, so a rediscovered registry is never answered from an old one)."""
+    registry = schemes.all_schemes()
+    entry = _output_rules_seen.get((scheme, operation))
+    if entry is None or entry[0] is not registry:
+        rules = (
+            f"{scheme} {operation} output",
+            _schemas.message("output", scheme, operation),
+            tuple(schemes.operation(scheme, operation).byte_outputs),
+        )
+        entry = _output_rules_seen[(scheme, operation)] = (registry, rules)
+    return entry[1]

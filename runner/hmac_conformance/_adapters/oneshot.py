@@ -15,16 +15,26 @@ from hmac_conformance._model import Vector
 from hmac_conformance._outcome import Response
 
 
-def response_from_message(message: dict, vector: Vector) -> Response:  # type: ignore[type-arg]
-    """The Response a validated result message stands for (its output decoded and checked)."""
+def response_from_message(
+    message: dict,  # type: ignore[type-arg]
+    vector: Vector,
+    *,
+    seconds: float = 0.0,
+    stderr: str = "",
+) -> Response:
+    """The Response a validated result message stands for (its output decoded and checked), with the time it
+    took and what the program wrote to stderr meanwhile."""
     if "skip" in message:
-        return Response("skip", message=message["skip"]["reason"], link=message["skip"].get("link"))
+        skip = message["skip"]
+        return Response("skip", message=skip["reason"], link=skip.get("link"), seconds=seconds, stderr=stderr)
     if "error" in message:
-        return Response("error", message=f"implementation reported: {message['error']['message']}")
+        text = f"implementation reported: {message['error']['message']}"
+        return Response("error", message=text, seconds=seconds, stderr=stderr)
     try:
-        return Response("output", output=protocol.decode_output(vector.scheme, vector.operation, message["output"]))
+        output = protocol.decode_output(vector.scheme, vector.operation, message["output"])
     except ProtocolError as exc:
-        return Response("error", message=str(exc))
+        return Response("error", message=str(exc), seconds=seconds, stderr=stderr)
+    return Response("output", output=output, seconds=seconds, stderr=stderr)
 
 
 class OneShotAdapter(Adapter):

@@ -20,7 +20,6 @@ import threading
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import replace
 from typing import Any
 
 from hmac_conformance import _protocol as protocol
@@ -292,8 +291,8 @@ class PersistentAdapter(Adapter):
                     if number in in_flight:
                         vector, sent = in_flight.pop(number)
                         answered.add(number)
-                        response = replace(
-                            response_from_message(message, vector), seconds=self.clock() - sent, stderr=event.stderr
+                        response = response_from_message(
+                            message, vector, seconds=self.clock() - sent, stderr=event.stderr
                         )
                         self.restarts = 0  # progress: the restart budget is for consecutive failures
                         oldest_since = self.clock()
