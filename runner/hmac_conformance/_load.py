@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
 import functools
 import json
@@ -17,7 +18,7 @@ from hmac_conformance import _fastschema, _parallel, _schemas, schemes
 from hmac_conformance import _paths as paths
 from hmac_conformance import _yamlsafe as yamlsafe
 from hmac_conformance._exceptions import BytesError, UsageError, YamlError
-from hmac_conformance._model import Problem, Vector, expand, materialise, set_at
+from hmac_conformance._model import DEFER_ABOVE, Deferred, Problem, Vector, byte_size, expand, materialise, set_at
 
 
 @dataclass
@@ -91,17 +92,24 @@ def _build(doc: yamlsafe.Document, index: int, raw: dict[str, Any], problems: li
     data = json.loads(json.dumps({"input": raw["input"], "expected": raw["expected"]}))  # a deep copy
     operation = schemes.operation(doc.value["scheme"], raw["operation"])
     byte_paths = [("input", *p) for p in operation.byte_inputs] + [("expected", *p) for p in operation.byte_expected]
+    found = [(at, spec) for field_path in byte_paths for at, spec in expand(field_path, data)]
+    defer = sum(byte_size(spec) for _, spec in found) > DEFER_ABOVE
+    expanded = copy.deepcopy(data) if defer else data
     ok = True
-    for field_path in byte_paths:
-        for at, spec in expand(field_path, data):
-            try:
-                set_at(data, at, materialise(spec))
-            except BytesError as exc:
-                where = ("vectors", index, *at, *exc.at)
-                problems.append(Problem(doc.path, doc.line_of(where), f"{'.'.join(map(str, at))}: {exc}", raw["id"]))
-                ok = False
+    for at, spec in found:
+        try:
+            set_at(expanded, at, materialise(spec))
+        except BytesError as exc:
+            where = ("vectors", index, *at, *exc.at)
+            problems.append(Problem(doc.path, doc.line_of(where), f"{'.'.join(map(str, at))}: {exc}", raw["id"]))
+            ok = False
     if not ok:
         return None
+    if defer:  # every byte string checked above; the vector keeps them as written, and expands them on access
+        data = {
+            part: Deferred(data[part], tuple(at[1:] for at, _ in found if at[0] == part))
+            for part in ("input", "expected")
+        }
     return Vector(
         id=raw["id"],
         scheme=doc.value["scheme"],
@@ -132,12 +140,19 @@ def load_file(path: Path, result: LoadResult) -> None:
 
 
 def _load_path(path: Path) -> tuple[tuple[Vector, ...], tuple[Problem, ...]]:
+    _, vectors, problems = read_and_load(path)
+    return vectors, problems
+
+
+def read_and_load(path: Path) -> tuple[bytes | None, tuple[Vector, ...], tuple[Problem, ...]]:
+    """One file's bytes (None: unreadable), vectors and problems: what depends only on those bytes can be
+    cached by them."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        return (), (Problem(path, None, f"cannot read: {exc.strerror}"),)
+        return None, (), (Problem(path, None, f"cannot read: {exc.strerror}"),)
     registered = tuple((name, id(scheme)) for name, scheme in schemes.all_schemes().items())
-    return _load_bytes(str(path), raw, registered)
+    return raw, *_load_bytes(str(path), raw, registered)
 
 
 @functools.lru_cache(maxsize=64)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import copy
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -89,9 +90,47 @@ def materialise(spec: dict[str, Any], at: tuple[str | int, ...] = ()) -> bytes:
     return b"".join(materialise(part, (*at, "concat", i)) for i, part in enumerate(spec["concat"]))
 
 
+#: A vector whose byte strings expand to more than this in all keeps them as written and expands them on each
+#: access (``Deferred``): a corpus with many 1 MiB messages then holds each as its few-byte spec, not a megabyte.
+DEFER_ABOVE = 64 * 1024
+
+
+@dataclass(frozen=True)
+class Deferred:
+    """An input or expected value as written (schema-valid, its byte strings checked when loaded), whose byte
+    strings are expanded on each access rather than held."""
+
+    data: Any
+    byte_paths: tuple[JsonPath, ...]
+
+    def value(self) -> Any:
+        """A fresh value with every byte string expanded (a copy: no caller can change what the next one gets)."""
+        data = copy.deepcopy(self.data)
+        for at in self.byte_paths:
+            set_at(data, at, materialise(_get_at(self.data, at)))
+        return data
+
+
+class _Expanded:
+    """A Vector field that holds either its value or a Deferred one, and always gives the value."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name, self.slot = name, f"_{name}"
+
+    def __get__(self, vector: Any, owner: type | None = None) -> Any:
+        if vector is None:
+            raise AttributeError(self.name)  # a dataclass field without a default
+        held = vector.__dict__[self.slot]
+        return held.value() if held.__class__ is Deferred else held
+
+    def __set__(self, vector: Any, value: Any) -> None:
+        vector.__dict__[self.slot] = value
+
+
 @dataclass(frozen=True)
 class Vector:
-    """One test vector with its byte strings materialised, and where it was written."""
+    """One test vector with its byte strings materialised (on access, for a large one: ``Deferred``), and where
+    it was written."""
 
     id: str
     scheme: str
@@ -101,8 +140,8 @@ class Vector:
     tags: tuple[str, ...]
     since: str
     source: str
-    input: dict[str, Any]
-    expected: dict[str, Any]
+    input: dict[str, Any] = _Expanded()  # type: ignore[assignment]
+    expected: dict[str, Any] = _Expanded()  # type: ignore[assignment]
     path: Path = field(compare=False)
     line: int | None = field(compare=False, default=None)
     #: Errata: the id of the vector that replaces this one. A superseded vector stays, as released, and is left
@@ -145,6 +184,12 @@ def expand(path: JsonPath, value: Any) -> Iterator[tuple[JsonPath, Any]]:
     else:
         for sub, v in expand(rest, value[head]):
             yield (head, *sub), v
+
+
+def _get_at(container: Any, at: JsonPath) -> Any:
+    for step in at:
+        container = container[step]
+    return container
 
 
 def set_at(container: Any, at: JsonPath, value: Any) -> None:

@@ -1,0 +1,95 @@
+"""Large byte strings stay as written until used: a vector whose byte strings expand beyond DEFER_ABOVE holds
+their specs and expands them on each access, with the same value, the same errors and the same equality as a
+vector that holds them expanded."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+from hmac_conformance import _model
+from hmac_conformance._load import LoadResult, load_file
+from hmac_conformance._model import DEFER_ABOVE, Deferred
+
+LARGE = DEFER_ABOVE // 16 + 1  # repeats of 16 bytes: just over the threshold
+
+FILE = """\
+format: 1
+scheme: hmac
+description: "Large and small messages."
+vectors:
+  - id: hmac/size/{name}
+    description: "A message of {count} repeats."
+    operation: mac
+    rules: [MAC-1]
+    tags: [mac]
+    since: "1.0.0"
+    source: generated
+    input:
+      algorithm: sha256
+      key: {{hex: "000102030405060708090a0b0c0d0e0f"}}
+      message: {{repeat: {{utf8: "0123456789abcdef"}}, count: {count}}}
+      tag_length: 32
+    expected:
+      tag: {{hex: "{mac}"}}
+"""
+
+
+def write(tmp_path: Path, name: str, count: int, mac: str | None = None) -> Path:
+    import hashlib
+    import hmac
+
+    digest = hmac.new(bytes(range(16)), b"0123456789abcdef" * count, hashlib.sha256).hexdigest()
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(FILE.format(name=name, count=count, mac=mac or digest), encoding="utf-8")
+    return path
+
+
+def loaded(path: Path) -> LoadResult:
+    result = LoadResult()
+    load_file(path, result)
+    return result
+
+
+def test_a_large_vector_holds_specs_and_gives_bytes(tmp_path):
+    (vector,) = loaded(write(tmp_path, "large", LARGE)).vectors
+    held = vector.__dict__["_input"]
+    assert isinstance(held, Deferred) and held.byte_paths == (("key",), ("message",))
+    assert held.data["message"] == {"repeat": {"utf8": "0123456789abcdef"}, "count": LARGE}
+    assert vector.input["message"] == b"0123456789abcdef" * LARGE
+    assert vector.input["key"] == bytes(range(16)) and vector.input["algorithm"] == "sha256"
+    assert isinstance(vector.expected["tag"], bytes) and len(vector.expected["tag"]) == 32
+    assert len(pickle.dumps(vector)) < 2_000, "what a cache entry stores is the spec, not the megabyte"
+
+
+def test_a_small_vector_holds_its_bytes(tmp_path):
+    (vector,) = loaded(write(tmp_path, "small", 4)).vectors
+    assert not isinstance(vector.__dict__["_input"], Deferred)
+    assert vector.input["message"] == b"0123456789abcdef" * 4
+    assert vector.input is vector.input, "held, not rebuilt"
+
+
+def test_every_access_is_a_fresh_copy(tmp_path):
+    (vector,) = loaded(write(tmp_path, "large", LARGE)).vectors
+    first = vector.input
+    first["message"] = b"changed"
+    first["algorithm"] = "md5"
+    assert vector.input["message"] == b"0123456789abcdef" * LARGE and vector.input["algorithm"] == "sha256"
+
+
+def test_deferred_and_held_vectors_are_equal_and_survive_pickling(tmp_path):
+    (vector,) = loaded(write(tmp_path, "large", LARGE)).vectors
+    held = _model.Vector(**{**{f: getattr(vector, f) for f in vector.__dataclass_fields__}})
+    assert not isinstance(held.__dict__["_input"], Deferred)
+    assert held == vector
+    again = pickle.loads(pickle.dumps(vector))
+    assert again == vector and isinstance(again.__dict__["_input"], Deferred)
+
+
+def test_a_bad_byte_string_in_a_large_vector_is_still_a_located_problem(tmp_path):
+    path = write(tmp_path, "large", LARGE, mac="AB" * 32)
+    result = loaded(path)
+    assert result.vectors == []
+    (problem,) = result.problems
+    assert problem.vector_id == "hmac/size/large" and problem.line == 18
+    assert problem.message == "expected.tag: hex must be lowercase"
