@@ -180,3 +180,26 @@ def test_entries_in_a_folder_others_can_write_are_not_read(folder, sample, monke
     calls.clear()
     load(sample)
     assert calls == []
+
+
+def test_validate_remembers_a_clean_file_by_its_bytes(folder, sample, monkeypatch):
+    """validate keys a file's cross-checks by the file's bytes: the same bytes are not rechecked, a changed
+    byte is, and a file whose check fails is checked again next time."""
+    checked: list[str] = []
+    real = _validate._check
+    monkeypatch.setattr(_validate, "_check", lambda v: checked.append(v.id) or real(v))
+    _, problems = _validate.validate([sample])
+    assert problems == [] and checked, "a first run checks every vector"
+    count = len(checked)
+    checked.clear()
+    _load._load_bytes.cache_clear()
+    assert _validate.validate([sample])[1] == [] and checked == [], "the same bytes: a hit"
+    text = sample.read_text(encoding="utf-8")
+    sample.write_text(text.replace('description: "HMAC', 'description: "XHMAC', 1), encoding="utf-8")
+    assert _validate.validate([sample])[1] == [] and len(checked) == count, "a changed byte: all rechecked"
+    monkeypatch.setattr(_validate, "_check", lambda v: ["wrong"])
+    sample.write_text(text.replace('description: "HMAC', 'description: "YHMAC', 1), encoding="utf-8")
+    before = len(entries(folder))
+    assert {p.message for p in _validate.validate([sample])[1]} == {"wrong"}
+    assert len(entries(folder)) == before + 1, "the load is remembered, the failing check is not"
+    assert {p.message for p in _validate.validate([sample])[1]} == {"wrong"}, "so it is checked again"

@@ -78,8 +78,18 @@ def _check_problems(vectors: list[Vector]) -> list[Problem]:
 def _load_and_check(path: Path) -> tuple[tuple[Vector, ...], tuple[Problem, ...], list[Problem]]:
     """One file loaded and its vectors checked by their scheme (the costly part of lint), in one step that a
     worker process can take for a large corpus: both then run on every core."""
-    vectors, problems = _load._load_path(path)
-    return vectors, problems, _check_problems(list(vectors))
+    raw, vectors, problems = _load.read_and_load(path)
+    if raw is None or not vectors:
+        return vectors, problems, []
+    # The vectors are a function of the file's bytes (and the code, in every key): a file whose vectors all
+    # checked clean is remembered by its bytes, which costs a hash of the file rather than of its vectors.
+    entry = cache.key("check-file", str(path).encode(), raw)
+    if cache.get(entry) is True:
+        return vectors, problems, []
+    found = [(v, _check(v)) for v in vectors]
+    if not any(messages for _, messages in found):
+        cache.put(entry, True)
+    return vectors, problems, [Problem(v.path, v.line, message, v.id) for v, messages in found for message in messages]
 
 
 def _load_checked(targets: list[Path] | None) -> tuple[LoadResult, list[Problem]]:
