@@ -4,12 +4,15 @@ vector that holds them expanded."""
 
 from __future__ import annotations
 
+import copy
 import pickle
 from pathlib import Path
 
+import pytest
+
 from hmac_conformance import _model
 from hmac_conformance._load import LoadResult, load_file
-from hmac_conformance._model import DEFER_ABOVE, Deferred
+from hmac_conformance._model import DEFER_ABOVE, Deferred, fresh_copy
 
 LARGE = DEFER_ABOVE // 16 + 1  # repeats of 16 bytes: just over the threshold
 
@@ -93,3 +96,28 @@ def test_a_bad_byte_string_in_a_large_vector_is_still_a_located_problem(tmp_path
     (problem,) = result.problems
     assert problem.vector_id == "hmac/size/large" and problem.line == 18
     assert problem.message == "expected.tag: hex must be lowercase"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"a": [1, {"b": b"x"}], "c": "text", "d": None, "e": 1.5, "f": True},
+        [[], {}, ""],
+        b"bytes",
+        ({"in": "a tuple"},),
+    ],
+)
+def test_fresh_copy_is_a_deep_copy(value):
+    copied = fresh_copy(value)
+    assert copied == copy.deepcopy(value)
+    mutable = [value]
+    seen_copy = [copied]
+    while mutable:  # no dict or list is shared between the value and its copy
+        item, twin = mutable.pop(), seen_copy.pop()
+        if isinstance(item, dict | list | tuple):
+            if not isinstance(item, tuple):
+                assert item is not twin
+            children = list(item.values()) if isinstance(item, dict) else list(item)
+            twins = list(twin.values()) if isinstance(twin, dict) else list(twin)
+            mutable += children
+            seen_copy += twins

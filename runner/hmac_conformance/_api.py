@@ -5,7 +5,6 @@ The CLI is built on these, and so is anything else (a pytest plugin, another too
 
 from __future__ import annotations
 
-import copy
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from hmac_conformance._execute import Run, execute
 from hmac_conformance._expectations import ExpectedFailure
 from hmac_conformance._gate import Requirement
 from hmac_conformance._load import load
-from hmac_conformance._model import Vector
+from hmac_conformance._model import Vector, fresh_copy
 from hmac_conformance._outcome import Response, Result
 from hmac_conformance._select import Selection
 from hmac_conformance._select import select as _select
@@ -85,11 +84,11 @@ class Case:
     @property
     def input(self) -> dict[str, Any]:
         """A fresh copy of the input (byte strings as ``bytes``): the test may change it freely."""
-        return copy.deepcopy(self.vector.input)
+        return fresh_copy(self.vector.input)
 
     @property
     def expected(self) -> dict[str, Any]:
-        return copy.deepcopy(self.vector.expected)
+        return fresh_copy(self.vector.expected)
 
     def check(self, output: Mapping[str, Any], *, strict_reasons: bool = False) -> None:
         result = judge(self.vector, Response("output", output=dict(output)), strict_reasons)

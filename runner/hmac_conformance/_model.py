@@ -105,7 +105,7 @@ class Deferred:
 
     def value(self) -> Any:
         """A fresh value with every byte string expanded (a copy: no caller can change what the next one gets)."""
-        data = copy.deepcopy(self.data)
+        data = fresh_copy(self.data)
         for at in self.byte_paths:
             set_at(data, at, materialise(_get_at(self.data, at)))
         return data
@@ -184,6 +184,20 @@ def expand(path: JsonPath, value: Any) -> Iterator[tuple[JsonPath, Any]]:
     else:
         for sub, v in expand(rest, value[head]):
             yield (head, *sub), v
+
+
+_IMMUTABLE = frozenset({str, bytes, int, bool, float, type(None)})
+
+
+def fresh_copy(value: Any) -> Any:
+    """What ``copy.deepcopy`` gives for a vector's values, several times faster: dicts and lists are copied,
+    text, bytes and numbers are immutable and shared, and anything else is deep-copied."""
+    kind = value.__class__
+    if kind is dict:
+        return {key: fresh_copy(item) for key, item in value.items()}
+    if kind is list:
+        return [fresh_copy(item) for item in value]
+    return value if kind in _IMMUTABLE else copy.deepcopy(value)
 
 
 def _get_at(container: Any, at: JsonPath) -> Any:

@@ -9,7 +9,6 @@ overhead per vector is a function call and a comparison. In-process code shares 
 
 from __future__ import annotations
 
-import copy
 import importlib
 import time
 from collections.abc import Iterable, Iterator
@@ -17,7 +16,7 @@ from typing import Any
 
 from hmac_conformance._adapters.base import Adapter, unsupported_reason
 from hmac_conformance._exceptions import AdapterError
-from hmac_conformance._model import Vector
+from hmac_conformance._model import Vector, fresh_copy
 from hmac_conformance._outcome import Response
 
 
@@ -62,7 +61,7 @@ class InProcessAdapter(Adapter):
                 continue
             started = clock()
             try:
-                output = run_case(vector.scheme, vector.operation, copy.deepcopy(vector.input))
+                output = run_case(vector.scheme, vector.operation, fresh_copy(vector.input))
             except NotImplementedError as exc:
                 yield vector, Response("skip", message=str(exc) or "not implemented")
                 continue
