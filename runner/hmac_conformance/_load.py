@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import copy
 import datetime
 import functools
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +16,17 @@ from hmac_conformance import _fastschema, _parallel, _schemas, schemes
 from hmac_conformance import _paths as paths
 from hmac_conformance import _yamlsafe as yamlsafe
 from hmac_conformance._exceptions import BytesError, UsageError, YamlError
-from hmac_conformance._model import DEFER_ABOVE, Deferred, Problem, Vector, byte_size, expand, materialise, set_at
+from hmac_conformance._model import (
+    DEFER_ABOVE,
+    Deferred,
+    Problem,
+    Vector,
+    byte_size,
+    expand,
+    fresh_copy,
+    materialise,
+    set_at,
+)
 
 
 @dataclass
@@ -89,12 +97,12 @@ def _vector_id(doc: yamlsafe.Document, at: tuple[str | int, ...]) -> str | None:
 
 
 def _build(doc: yamlsafe.Document, index: int, raw: dict[str, Any], problems: list[Problem]) -> Vector | None:
-    data = json.loads(json.dumps({"input": raw["input"], "expected": raw["expected"]}))  # a deep copy
+    data = fresh_copy({"input": raw["input"], "expected": raw["expected"]})
     operation = schemes.operation(doc.value["scheme"], raw["operation"])
     byte_paths = [("input", *p) for p in operation.byte_inputs] + [("expected", *p) for p in operation.byte_expected]
     found = [(at, spec) for field_path in byte_paths for at, spec in expand(field_path, data)]
     defer = sum(byte_size(spec) for _, spec in found) > DEFER_ABOVE
-    expanded = copy.deepcopy(data) if defer else data
+    expanded = fresh_copy(data) if defer else data
     ok = True
     for at, spec in found:
         try:
@@ -164,14 +172,34 @@ def _load_bytes(
     changed byte is a different key, so the cache can never return a stale answer. Vectors are frozen values.
     Across processes, a file that loaded without problems is kept in the content-hash cache (_cache.py)."""
     del registered
-    entry = cache.key("load", name.encode(), raw)
-    hit = cache.get(entry)
-    if isinstance(hit, tuple) and len(hit) == 2:
+    hit = _cached(name, raw)
+    if hit is not None:
         return hit
     vectors, problems = _load_uncached(name, raw)
     if not problems:
-        cache.put(entry, (vectors, problems))
+        cache.put(cache.key("load", name.encode(), raw), (vectors, problems))
     return vectors, problems
+
+
+def _cached(name: str, raw: bytes) -> tuple[tuple[Vector, ...], tuple[Problem, ...]] | None:
+    hit = cache.get(cache.key("load", name.encode(), raw))
+    return hit if isinstance(hit, tuple) and len(hit) == 2 else None
+
+
+def cached_read_and_load(path: Path) -> tuple[bytes, tuple[Vector, ...], tuple[Problem, ...]] | None:
+    """``read_and_load(path)`` when the content-hash cache has the answer, else None (nothing is computed):
+    cheap enough to ask in the main process before handing the files that miss to worker processes."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None  # read_and_load reports it
+    hit = _cached(str(path), raw)
+    return None if hit is None else (raw, *hit)
+
+
+def _cached_path(path: Path) -> tuple[tuple[Vector, ...], tuple[Problem, ...]] | None:
+    hit = cached_read_and_load(path)
+    return None if hit is None else hit[1:]
 
 
 def _load_uncached(name: str, raw: bytes) -> tuple[tuple[Vector, ...], tuple[Problem, ...]]:
@@ -212,7 +240,7 @@ def load(targets: Iterable[Path] | None = None) -> LoadResult:
     result = LoadResult()
     cache.code_digest()  # once, before any worker is forked
     for vectors, problems in _parallel.map_in_order(
-        _load_path, vector_files(list(targets) if targets else [paths.VECTORS])
+        _load_path, vector_files(list(targets) if targets else [paths.VECTORS]), answered=_cached_path
     ):
         result.vectors.extend(vectors)
         result.problems.extend(problems)

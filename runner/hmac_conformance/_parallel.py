@@ -38,11 +38,21 @@ def workers(paths: Sequence[Path]) -> int:
     return 1
 
 
-def map_in_order(function: Callable[[Path], T], paths: Sequence[Path]) -> Iterator[T]:
-    """``map(function, paths)``, across worker processes when that pays; results come in the order of paths."""
-    count = workers(paths)
+def map_in_order(
+    function: Callable[[Path], T], paths: Sequence[Path], answered: Callable[[Path], T | None] | None = None
+) -> Iterator[T]:
+    """``map(function, paths)``, across worker processes when that pays; results come in the order of paths.
+
+    ``answered(path)`` is a cheap answer from this process (a cache hit) or None: the files it answers are not
+    handed to workers, whose results would cost more to send back than the hit costs here."""
+    known = {path: hit for path in paths if answered is not None and (hit := answered(path)) is not None}
+    pending = [path for path in paths if path not in known]
+    count = workers(pending)
     if count == 1:
-        yield from map(function, paths)
+        for path in paths:
+            yield known[path] if path in known else function(path)
         return
     with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork")) as pool:
-        yield from pool.map(function, paths, chunksize=CHUNK)
+        computed = pool.map(function, pending, chunksize=CHUNK)
+        for path in paths:
+            yield known[path] if path in known else next(computed)

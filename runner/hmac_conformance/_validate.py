@@ -79,24 +79,37 @@ def _load_and_check(path: Path) -> tuple[tuple[Vector, ...], tuple[Problem, ...]
     """One file loaded and its vectors checked by their scheme (the costly part of lint), in one step that a
     worker process can take for a large corpus: both then run on every core."""
     raw, vectors, problems = _load.read_and_load(path)
-    if raw is None or not vectors:
-        return vectors, problems, []
-    # The vectors are a function of the file's bytes (and the code, in every key): a file whose vectors all
-    # checked clean is remembered by its bytes, which costs a hash of the file rather than of its vectors.
-    entry = cache.key("check-file", str(path).encode(), raw)
-    if cache.get(entry) is True:
+    if raw is None or not vectors or _checked_clean(path, raw):
         return vectors, problems, []
     found = [(v, _check(v)) for v in vectors]
     if not any(messages for _, messages in found):
-        cache.put(entry, True)
+        cache.put(_check_key(path, raw), True)
     return vectors, problems, [Problem(v.path, v.line, message, v.id) for v, messages in found for message in messages]
+
+
+def _check_key(path: Path, raw: bytes) -> str:
+    # The vectors are a function of the file's bytes (and the code, in every key): a file whose vectors all
+    # checked clean is remembered by its bytes, which costs a hash of the file rather than of its vectors.
+    return cache.key("check-file", str(path).encode(), raw)
+
+
+def _checked_clean(path: Path, raw: bytes) -> bool:
+    return cache.get(_check_key(path, raw)) is True
+
+
+def _cached_load_and_check(path: Path) -> tuple[tuple[Vector, ...], tuple[Problem, ...], list[Problem]] | None:
+    """``_load_and_check(path)`` from the cache alone (loaded and checked clean before), else None."""
+    hit = _load.cached_read_and_load(path)
+    if hit is None or not _checked_clean(path, hit[0]):
+        return None
+    return hit[1], hit[2], []
 
 
 def _load_checked(targets: list[Path] | None) -> tuple[LoadResult, list[Problem]]:
     result, checked = LoadResult(), []
     cache.code_digest()  # once, before any worker is forked
     for vectors, problems, found in _parallel.map_in_order(
-        _load_and_check, _load.vector_files(targets if targets else [paths.VECTORS])
+        _load_and_check, _load.vector_files(targets if targets else [paths.VECTORS]), answered=_cached_load_and_check
     ):
         result.vectors.extend(vectors)
         result.problems.extend(problems)
