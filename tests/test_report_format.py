@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from hmac_conformance import _gate as gate
 from hmac_conformance import _schemas
 from hmac_conformance._report import jsonreport, matrix
@@ -63,3 +65,35 @@ def test_the_one_line_layout_round_trips_any_values():
     lines = {line.strip().rstrip(",") for line in text.split("\n")}
     for run in document["runs"]:
         assert all(json.dumps(r, ensure_ascii=False) in lines for r in run["results"]), "one line per result"
+
+
+def test_without_records_the_layout_is_plain_indented_json():
+    document = {"format": 2, "vectors": {}, "runs": [{"impl": "a", "results": [], "ok": True}]}
+    assert jsonreport.dumps(document) == json.dumps(document, indent=1, ensure_ascii=False)
+
+
+def test_the_written_report_is_the_document_laid_out(tmp_path, monkeypatch):
+    """write() streams the report without building the document; what it writes is exactly dumps(document)."""
+    from tests.test_reports import mixed_run, ok_run
+
+    monkeypatch.setattr(jsonreport, "_head", lambda real=jsonreport._head: {**real(), "created": "fixed"})
+    runs = [ok_run(), mixed_run()]
+    path = tmp_path / "r.json"
+    jsonreport.write(path, runs)
+    assert path.read_text(encoding="utf-8") == jsonreport.dumps(jsonreport.document(runs)) + "\n"
+    assert json.loads(path.read_text(encoding="utf-8")) == jsonreport.document(runs)
+
+
+def test_a_report_that_fails_half_way_leaves_the_old_file(tmp_path):
+    from dataclasses import replace
+
+    from tests.test_reports import mixed_run
+
+    path = tmp_path / "r.json"
+    path.write_text("old\n", encoding="utf-8")
+    run = mixed_run()
+    broken = replace(run, results=(*run.results[:3], replace(run.results[1], got={"tag": object()})))
+    with pytest.raises(TypeError):
+        jsonreport.write(path, [broken])
+    assert path.read_text(encoding="utf-8") == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["r.json"], "no temporary file left behind"

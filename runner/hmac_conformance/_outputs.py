@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from hmac_conformance._exceptions import UsageError
@@ -47,11 +48,18 @@ def _umask() -> int:
 
 def write_text(path: Path, text: str) -> None:
     """Write via a temporary file in the same folder and rename it into place (permissions as open() gives)."""
+    write_chunks(path, (text,))
+
+
+def write_chunks(path: Path, chunks: Iterable[str], end: str = "") -> None:
+    """``write_text`` of text produced piece by piece (then ``end``): a large output is never held whole, and a
+    failure while producing it leaves the old file, never half a new one."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
+            stream.writelines(chunks)
+            stream.write(end)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -6,6 +6,7 @@ import datetime
 import json
 import re
 import secrets
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +50,7 @@ def result_to_json(r: Result) -> dict[str, Any]:
     }
 
 
-def run_to_json(run: Run) -> dict[str, Any]:
+def run_to_json(run: Run, results: bool = True) -> dict[str, Any]:
     out: dict[str, Any] = {
         "impl": run.spec,
         "implementation": run.identity,
@@ -64,29 +65,36 @@ def run_to_json(run: Run) -> dict[str, Any]:
     }
     if run.baseline is not None:
         out["regressions"] = [r.vector_id for r in run.regressions]
-    out["results"] = [result_to_json(r) for r in run.results]
+    if results:
+        out["results"] = [result_to_json(r) for r in run.results]
     return out
 
 
 def vectors_table(runs: list[Run]) -> dict[str, dict[str, Any]]:
     """What each vector is, once per report, for readers that group results (the matrix)."""
-    table: dict[str, dict[str, Any]] = {}
+    return dict(_vector_entries(runs))
+
+
+def _vector_entries(runs: list[Run]) -> Iterator[tuple[str, dict[str, Any]]]:
+    seen: set[str] = set()
     for run in runs:
         for r in run.results:
-            if r.vector_id not in table:
-                table[r.vector_id] = {"scheme": r.scheme, "operation": r.operation, "tags": list(r.tags)}
-    return table
+            if r.vector_id not in seen:
+                seen.add(r.vector_id)
+                yield r.vector_id, {"scheme": r.scheme, "operation": r.operation, "tags": list(r.tags)}
 
 
-def document(runs: list[Run]) -> dict[str, Any]:
+def _head() -> dict[str, Any]:
     return {
         "format": FORMAT,
         "tool": {"name": "hmac-conformance", "version": __version__},
         "suite_version": paths.suite_version(),
         "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-        "vectors": vectors_table(runs),
-        "runs": [run_to_json(r) for r in runs],
     }
+
+
+def document(runs: list[Run]) -> dict[str, Any]:
+    return {**_head(), "vectors": vectors_table(runs), "runs": [run_to_json(r) for r in runs]}
 
 
 def described(document: dict[str, Any]) -> list[dict[str, Any]]:
@@ -98,24 +106,57 @@ def described(document: dict[str, Any]) -> list[dict[str, Any]]:
 
 def dumps(doc: dict[str, Any]) -> str:
     """The document indented, except that each result and each entry of the vectors table is one line: the
-    layout costs a few bytes per vector, not one line per field, and a diff of two reports shows whole results.
-    Those records are first replaced by placeholders no value can contain (a random nonce), then spliced in."""
+    layout costs a few bytes per vector, not one line per field, and a diff of two reports shows whole results."""
+    runs = [(run, run["results"]) for run in doc["runs"]]
+    return "".join(
+        _chunks({k: v for k, v in doc.items() if k not in ("vectors", "runs")}, doc["vectors"].items(), runs)
+    )
+
+
+def _chunks(
+    head: dict[str, Any],
+    vectors: Iterable[tuple[str, Any]],
+    runs: list[tuple[dict[str, Any], Iterable[Any]]],
+) -> Iterator[str]:
+    """The layout of ``dumps``, written as it is produced (``head``: the document's other keys, in order): the records (vectors table entries and results) come
+    from iterables, one JSON line each, so a report of any size is never held whole. The rest of the document
+    is laid out by json with a placeholder for each block of records (a random nonce that no value can
+    contain), and each block is spliced in at its placeholder's indentation."""
     nonce = secrets.token_hex(8)
-    records: list[str] = []
-
-    def placeholder(value: Any) -> str:
-        records.append(json.dumps(value, ensure_ascii=False))
-        return f"\x00{nonce}:{len(records) - 1}\x00"
-
-    skeleton = {
-        **doc,
-        "vectors": {vid: placeholder(entry) for vid, entry in doc["vectors"].items()},
-        "runs": [{**run, "results": [placeholder(r) for r in run["results"]]} for run in doc["runs"]],
-    }
+    blocks: list[tuple[bool, Iterable[Any]]] = [(True, vectors)]
+    skeleton = {**head, "vectors": f"\x00{nonce}:0\x00", "runs": []}
+    for run, results in runs:
+        blocks.append((False, results))
+        skeleton["runs"].append({**run, "results": f"\x00{nonce}:{len(blocks) - 1}\x00"})
     text = json.dumps(skeleton, indent=1, ensure_ascii=False)
-    token = re.compile(rf'"\\u0000{nonce}:([0-9]+)\\u0000"')
-    return token.sub(lambda m: records[int(m.group(1))], text)
+    position = 0
+    for match in re.finditer(rf'"\\u0000{nonce}:([0-9]+)\\u0000"', text):
+        yield text[position : match.start()]
+        line = text[text.rfind("\n", 0, match.start()) + 1 : match.start()]
+        keyed, records = blocks[int(match.group(1))]
+        yield from _block(keyed, records, len(line) - len(line.lstrip(" ")))
+        position = match.end()
+    yield text[position:]
+
+
+def _block(keyed: bool, records: Iterable[Any], indent: int) -> Iterator[str]:
+    """An object of (key, record) pairs or an array of records, one record per line, as ``json.dumps`` with
+    ``indent=1`` would open and close it at this indentation."""
+    opening, closing = "{}" if keyed else "[]"
+    inner = "\n" + " " * (indent + 1)
+    separator = opening + inner
+    for record in records:
+        if keyed:
+            key, value = record
+            line = f"{json.dumps(key, ensure_ascii=False)}: {json.dumps(value, ensure_ascii=False)}"
+        else:
+            line = json.dumps(record, ensure_ascii=False)
+        yield separator + line
+        separator = "," + inner
+    yield opening + closing if separator[0] == opening else "\n" + " " * indent + closing
 
 
 def write(path: Path, runs: list[Run]) -> None:
-    outputs.write_text(path, dumps(document(runs)) + "\n")
+    """Write the report as it is produced (atomically: a reader sees the old file or the whole new one)."""
+    blocks = [(run_to_json(run, results=False), (result_to_json(r) for r in run.results)) for run in runs]
+    outputs.write_chunks(path, _chunks(_head(), _vector_entries(runs), blocks), end="\n")
