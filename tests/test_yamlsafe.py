@@ -20,22 +20,23 @@ def refuse(text: bytes | str) -> yamlsafe.Problem:
     return info.value.problem
 
 
-@pytest.mark.parametrize(
-    ("text", "line", "message"),
-    [
-        ("a: 1\nb: [\n", 3, "invalid YAML"),
-        ("a: 1\nb:\n\t- 1\n", 3, "tab character"),
-        ("a: 1\nb: 2\na: 3\n", 3, "duplicate key 'a' (first at line 1)"),
-        ("a: &x [1]\nb: *x\n", 1, "anchors"),
-        ("a: 1\n<<: {b: 2}\n", 2, "merge keys"),
-        ("a: !!python/object/apply:os.system [echo hi]\n", 1, "explicit YAML tag"),
-        ("a: !!binary aGk=\n", 1, "explicit YAML tag"),
-        ("a: !custom 1\n", 1, "explicit YAML tag"),
-        ("a: 1\n---\nb: 2\n", 3, "more than one YAML document"),
-        ("a: 2024-02-30\n", 1, "invalid YAML value"),
-        ("? [a, b]\n: 1\n", 1, "mapping keys must be plain strings"),
-    ],
-)
+REFUSED = [
+    ("a: 1\nb: [\n", 3, "invalid YAML"),
+    ("a: 1\nb:\n\t- 1\n", 3, "tab character"),
+    ("a: 1\nb: 2\na: 3\n", 3, "duplicate key 'a' (first at line 1)"),
+    ("a: &x [1]\nb: *x\n", 1, "anchors"),
+    ("a: 1\n<<: {b: 2}\n", 2, "merge keys"),
+    ("a: !!python/object/apply:os.system [echo hi]\n", 1, "explicit YAML tag"),
+    ("a: !!binary aGk=\n", 1, "explicit YAML tag"),
+    ("a: !custom 1\n", 1, "explicit YAML tag"),
+    ("a: 1\n---\nb: 2\n", 3, "more than one YAML document"),
+    ("a: 2024-02-30\n", 1, "invalid YAML value"),
+    ("? [a, b]\n: 1\n", 1, "mapping keys must be plain strings"),
+    ("v:\n  - a:\n      b: 1\n      b: 2\n", 4, "duplicate key 'b' (first at line 3)"),
+]
+
+
+@pytest.mark.parametrize(("text", "line", "message"), REFUSED)
 def test_refused_with_line(text, line, message):
     problem = refuse(text)
     assert problem.line == line
@@ -143,3 +144,35 @@ def test_both_parsers_agree_on_the_suite(path):
         pytest.skip("PyYAML was built without libyaml")
     fast, slow = yamlsafe.load(path, libyaml=True), yamlsafe.load(path, libyaml=False)
     assert fast.value == slow.value and fast.marks == slow.marks
+
+
+def _every_file() -> list[Path]:
+    from tests.conftest import ROOT
+
+    return sorted((ROOT / "vectors").rglob("*.yaml")) + sorted((ROOT / "tests").rglob("*.yaml"))
+
+
+def test_a_shallow_document_answers_every_line_as_a_full_one():
+    """depth=2 records the positions of the top two levels only; every line asked of it, at any depth, is the
+    one the full parse gives, and so is its value."""
+    for path in _every_file():
+        try:
+            full = yamlsafe.load(path)
+        except yamlsafe.YamlError:
+            continue
+        shallow = yamlsafe.load(path, depth=2)
+        assert shallow.value == full.value, path
+        assert shallow.marks == {at: m for at, m in full.marks.items() if len(at) <= 2}, path
+        deep = [at for at in full.marks if len(at) > 2]
+        for at in [at for at in full.marks if len(at) <= 2] + deep:
+            assert shallow.line_of(at) == full.line_of(at), (path, at)
+        assert shallow.marks == full.marks or not deep, "asked for a deeper line, it holds them all"
+
+
+@pytest.mark.parametrize(("text", "line", "message"), REFUSED)
+def test_a_shallow_parse_refuses_alike(text, line, message):
+    with pytest.raises(yamlsafe.YamlError) as full:
+        yamlsafe.load(P, text.encode("utf-8"))
+    with pytest.raises(yamlsafe.YamlError) as shallow:
+        yamlsafe.load(P, text.encode("utf-8"), depth=2)
+    assert shallow.value.problem == full.value.problem

@@ -207,7 +207,7 @@ def _load_uncached(name: str, raw: bytes) -> tuple[tuple[Vector, ...], tuple[Pro
     vectors: list[Vector] = []
     problems: list[Problem] = []
     try:
-        doc = yamlsafe.load(path, raw)
+        doc = yamlsafe.load(path, raw, depth=2)  # a vector's line; deeper lines are found when a problem needs one
     except YamlError as exc:
         return (), (exc.problem,)
     validator = _schemas.vector_file(_scheme_of(doc.value))

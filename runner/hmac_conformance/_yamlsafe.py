@@ -35,15 +35,20 @@ JsonPath = tuple[str | int, ...]
 
 @dataclass
 class Document:
-    """A parsed file: its value and the (line, column) of every node, keyed by JSON path."""
+    """A parsed file: its value and the (line, column) of every node, keyed by JSON path (of the nodes at most
+    ``depth`` deep, when it is set: the others are found, by parsing the text again, when first asked for)."""
 
     path: Path
     value: Any
     marks: dict[JsonPath, tuple[int, int]] = field(default_factory=dict)
+    depth: int | None = None
+    text: str = field(default="", repr=False)
 
     def line_of(self, at: JsonPath) -> int | None:
         """The line of the nearest node at or above ``at``."""
         at = tuple(at)
+        if self.depth is not None and len(at) > self.depth:
+            self.marks, self.depth = _parse(self.path, self.text, WITH_LIBYAML, None).marks, None
         while True:
             if at in self.marks:
                 return self.marks[at][0]
@@ -114,15 +119,32 @@ def _check_bytes(path: Path, raw: bytes) -> str:
     return text
 
 
-def load(path: Path, raw: bytes | None = None, *, libyaml: bool | None = None) -> Document:
+def load(path: Path, raw: bytes | None = None, *, libyaml: bool | None = None, depth: int | None = None) -> Document:
     """Parse one YAML file into a Document, or raise YamlError naming the line. ``libyaml`` chooses the event
-    parser (default: the C one when PyYAML has it); both give the same Document or the same error."""
+    parser (default: the C one when PyYAML has it); both give the same Document or the same error. ``depth``:
+    record the position of the nodes at most this deep only (the others cost nearly half the parse, and a
+    valid file's deeper lines are seldom asked for); the Document finds the rest when asked, and an error is
+    the same as without it."""
     if raw is None:
         raw = path.read_bytes()
     text = _check_bytes(path, raw)
-    doc = Document(path=path, value=None)
+    chosen = WITH_LIBYAML if libyaml is None else libyaml
+    if depth is None:
+        return _parse(path, text, chosen, None)
+    try:
+        doc = _parse(path, text, chosen, depth)
+    except YamlError:
+        return _parse(path, text, chosen, None)  # raises the same error, its message complete (a first line)
+    doc.text = text
+    return doc
+
+
+def _parse(path: Path, text: str, libyaml: bool, depth: int | None) -> Document:
+    doc = Document(path=path, value=None, depth=depth)
     marks = doc.marks
-    # Stack of containers under construction: (container, json path, pending mapping key or None).
+    limit = depth if depth is not None else MAX_DEPTH + 1  # a path is one longer than its container's
+    # Stack of containers under construction: (container, json path, pending mapping key or None, whether the
+    # positions of its items are recorded).
     stack: list[list[Any]] = []
     root_set = False
     nodes = 0
@@ -144,7 +166,8 @@ def load(path: Path, raw: bytes | None = None, *, libyaml: bool | None = None) -
         frame = stack[-1]
         container, cpath = frame[0], frame[1]
         if container.__class__ is list:
-            marks[(*cpath, len(container))] = (mark.line + 1, mark.column + 1)
+            if frame[3]:
+                marks[(*cpath, len(container))] = (mark.line + 1, mark.column + 1)
             container.append(value)
             return
         if frame[2] is None:  # this value is a key
@@ -158,12 +181,13 @@ def load(path: Path, raw: bytes | None = None, *, libyaml: bool | None = None) -
                 where = f" (first at line {first[0]})" if first else ""
                 raise fail(mark, f"duplicate key {key!r}{where}")
             frame[2] = key
-            marks[(*cpath, key)] = (mark.line + 1, mark.column + 1)
+            if frame[3]:
+                marks[(*cpath, key)] = (mark.line + 1, mark.column + 1)
             return
         container[frame[2]] = value
         frame[2] = None
 
-    parser = _parser(text, WITH_LIBYAML if libyaml is None else libyaml)
+    parser = _parser(text, libyaml)
     get_event = parser.get_event
     try:
         while (event := get_event()) is not None:
@@ -204,7 +228,7 @@ def load(path: Path, raw: bytes | None = None, *, libyaml: bool | None = None) -
                         cpath = (*parent[1], _last_key(parent[0]))
                 else:
                     cpath = ()
-                stack.append([container, cpath, None])
+                stack.append([container, cpath, None, len(cpath) < limit])
             elif kind is _MAPPING_END or kind is _SEQUENCE_END:
                 stack.pop()
     except yaml.MarkedYAMLError as exc:
