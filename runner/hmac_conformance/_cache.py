@@ -158,9 +158,12 @@ def put(name: str, value: Any) -> None:
     payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     target = where / name[:2] / name
     try:
-        where.mkdir(mode=0o700, parents=True, exist_ok=True)
-        target.parent.mkdir(mode=0o700, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{name[:16]}.", suffix=".tmp", dir=target.parent)
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=f".{name[:16]}.", suffix=".tmp", dir=target.parent)
+        except FileNotFoundError:  # the first entry of its folder: folders are made only then, not on every put
+            where.mkdir(mode=0o700, parents=True, exist_ok=True)
+            target.parent.mkdir(mode=0o700, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{name[:16]}.", suffix=".tmp", dir=target.parent)
         try:
             with os.fdopen(fd, "wb") as stream:
                 stream.write(_MAGIC + hashlib.sha256(payload).digest() + payload)
