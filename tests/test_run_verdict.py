@@ -301,3 +301,37 @@ def test_execute_measures_its_time(monkeypatch):
     ticks = iter([100.0, 102.5])
     monkeypatch.setattr(_execute.time, "monotonic", lambda: next(ticks))
     assert execute(Fake({MAC.id: right(MAC)}), [MAC]).seconds == 2.5
+
+
+def test_a_pass_is_kept_without_its_evidence_and_nothing_else_lost():
+    """A run holds a pass as everything reports show of it (message, diagnostic, time, link, stderr, tags):
+    only the expected value and the answer are dropped; any other status keeps them."""
+    answer = Response("output", output=right(MAC).output, stderr="note on stderr", seconds=0.5, link="https://x")
+    run = execute(Fake({MAC.id: answer, MAC512.id: Response("output", output={"tag": b"\0" * 64})}), [MAC, MAC512])
+    passed, failed = run.results
+    assert passed.status == "pass" and passed.expected == {} and passed.got is None
+    assert (passed.vector_id, passed.scheme, passed.operation, passed.tags) == (MAC.id, "hmac", "mac", MAC.tags)
+    assert (passed.message, passed.diagnostic, passed.input) == ("", "", None)
+    assert (passed.stderr, passed.seconds, passed.link) == ("note on stderr", 0.5, "https://x")
+    assert failed.status == "fail" and failed.expected == MAC512.expected and failed.got == {"tag": b"\0" * 64}
+    assert failed.input == MAC512.input and failed.diagnostic
+
+
+def test_a_pass_keeps_what_the_judge_said():
+    from hmac_conformance import _execute
+
+    said = Result(MAC.id, "hmac", "mac", ("t",), "pass", message="m", diagnostic="d", input={"k": 1}, got={"g": 1})
+    kept = _execute._without_evidence(said)
+    assert kept == Result(MAC.id, "hmac", "mac", ("t",), "pass", message="m", diagnostic="d", input={"k": 1})
+
+
+def test_every_error_the_runner_makes_up_carries_the_vector_and_is_redacted():
+    """An implementation that did not start, and a vector an adapter lost: each error names the vector's tags
+    and expected value, and --redact-keys scrubs the key from what it reports."""
+    secret = MAC.input["key"].hex()
+    for adapter in (Fake({}, start_error=f"crashed with key {secret}"), Fake({})):
+        run = execute(adapter, [MAC], redact_keys=True)
+        (error,) = run.results
+        assert error.status == "error" and error.tags == MAC.tags and error.expected == MAC.expected
+        assert secret not in error.message
+    assert run.executed == 0 and execute(Fake({MAC.id: right(MAC)}), [MAC]).executed == 1
