@@ -330,3 +330,106 @@ def test_process_writer_survives_a_process_that_is_gone():
         proc.send({"type": "case", "seq": 1, "padding": "x" * 100_000})
     proc.stop(grace=0)
     assert proc.proc.returncode == 0
+
+
+# -- what the mutation tests asked for: defaults, timing from a clock that is not at zero, small limits ----------------
+
+
+def test_defaults_and_the_command_handed_to_the_process_factory():
+    command = Command(("fake",), Command.parse("true").cwd, {})
+    plain = PersistentAdapter("jsonl:fake", command, 1.0)
+    assert (plain.spec, plain.command, plain.timeout) == ("jsonl:fake", command, 1.0)
+    assert (plain.startup_timeout, plain.window, plain.max_restarts) == (30.0, 64, 5)
+    seen: list[Command] = []
+    clock, world = Clock(), World()
+    made = PersistentAdapter(
+        "jsonl:fake", command, 1.0, clock=clock,
+        process=lambda c: seen.append(c) or FakeProcess(clock, hello_then(lambda case, _: []), world),
+    )  # fmt: skip
+    made.start()
+    assert seen == [command]
+
+
+def test_an_unsupported_vector_says_why():
+    from hmac_conformance._adapters.base import unsupported_reason
+
+    hello = json.loads(json.dumps(HELLO))
+    hello["supports"]["hmac"]["algorithms"] = ["sha1"]
+    made, _, _ = recording(lambda m, _: [(0.0, line(hello))] if m["type"] == "hello" else [])
+    run = execute(made, VECTORS)
+    reasons = [unsupported_reason(hello["supports"], v) for v in VECTORS]
+    assert all(reasons) and [(r.status, r.message) for r in run.results] == [("unsupported", w) for w in reasons]
+
+
+def test_a_fault_is_timed_from_when_its_case_was_sent():
+    made, _, clock = recording(hello_then(lambda case, _: []), timeout=0.5, window=1, max_restarts=0)
+    clock.now = 100.0
+    run = execute(made, VECTORS[:1])
+    assert outcomes(run) == [(VECTORS[0].id, "error", "timeout: no answer within 0.5 s")]
+    assert run.results[0].seconds == pytest.approx(0.5)
+
+
+@pytest.fixture
+def small_limit(monkeypatch):
+    """Answers of at most 10 bytes, a line's newline included, so that the limit's edges are cheap to reach."""
+    from hmac_conformance._adapters import persistent
+
+    monkeypatch.setattr(persistent, "MAX_RESPONSE_BYTES", 10)
+
+
+def _events(proc: _Process, count: int) -> list[Any]:
+    try:
+        return [proc.next_event(5) for _ in range(count)]
+    finally:
+        proc.stop(grace=0)
+
+
+def test_process_a_last_line_without_newline_of_exactly_the_limit_is_read(small_limit):
+    line_, end = _events(process("import sys; sys.stdout.write('x' * 10)"), 2)
+    assert isinstance(line_, _Line) and bytes(line_) == b"x" * 10 and line_.stderr == ""
+    assert end is _EOF
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "import sys; sys.stdout.write('x' * 11)",  # one piece without a newline, one byte too many
+        "import sys; sys.stdout.write('x' * 10 + '\\n')",  # a whole line: with its newline, one byte too many
+        # two pieces: the limit counts what was received of the line, not the last piece
+        "import sys, time; sys.stdout.write('x' * 6); sys.stdout.flush(); time.sleep(0.3); sys.stdout.write('y' * 5)",
+    ],
+)
+def test_process_a_line_beyond_the_limit_is_a_protocol_error_at_once(small_limit, script):
+    error, after = _events(process(script), 2)
+    assert isinstance(error, ProtocolError) and str(error) == "response line longer than 16 MiB"
+    assert after is None, "nothing more is read"
+
+
+def test_process_a_line_in_pieces_is_read_whole(small_limit):
+    script = "import sys, time; sys.stdout.write('ab'); sys.stdout.flush(); time.sleep(0.3); sys.stdout.write('cd')"
+    line_, end = _events(process(script), 2)
+    assert bytes(line_) == b"abcd" and end is _EOF
+
+
+def test_process_sends_every_message_in_order_then_closes_stdin():
+    """Messages sent together reach the program whole and in order; after the stop its stdin ends, so a program
+    that reads to the end of its input (and ignores the stop) exits by itself."""
+    proc = process(
+        "import sys\n"
+        "data = sys.stdin.buffer.read()\n"
+        "sys.stdout.write(str(data.count(b'\\n')) + ' ' + data.decode()[-40:].replace('\\n', '|') + '\\n')\n"
+        "sys.stdout.flush(); sys.exit(4)\n"
+    )
+    for seq in range(1, 6):
+        proc.send({"type": "case", "seq": seq})
+    proc.stop(grace=10)
+    assert proc.proc.returncode == 4, "it saw the end of its input: not killed"
+    (got,) = [e for e in _collected(proc) if isinstance(e, _Line)]
+    assert bytes(got) == b'6 {"type":"case","seq":5}|{"type":"stop"}|\n'
+
+
+def _collected(proc: _Process) -> list[Any]:
+    events = []
+    while (event := proc.next_event(1)) is not None and event is not _EOF:
+        events.append(event)
+    return events

@@ -82,6 +82,7 @@ class _Process:
                 if batch:
                     stdin.write(b"".join(batch))
                     stdin.flush()
+            stdin.close()  # after the stop: a program that reads until the end of its input ends too
         except (OSError, ValueError):
             pass  # the process went away; the reader reports it
 
@@ -265,10 +266,7 @@ class PersistentAdapter(Adapter):
                     oldest_since = self.clock()
                 in_flight[seq] = (vector, self.clock())
                 self.proc.send(protocol.case_message(seq, vector))
-            if self.broken:
-                for vector, _ in in_flight.values():
-                    yield vector, Response("error", message=self.broken)
-                in_flight.clear()
+            if self.broken:  # nothing is in flight: a restart clears it first, and nothing is sent once broken
                 for vector in [*retry, *source]:
                     why = unsupported_reason(self.supports, vector)
                     yield (
