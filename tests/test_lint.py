@@ -146,6 +146,11 @@ def test_signature_expected_for_malformed_inputs():
         "expected a signature, but the inputs break FV-5..7 (reference: 'malformed-timestamp', independent check: "
         "'malformed-timestamp'); a signer must refuse them (FV-17)"
     ]
+    two = changed(SIGN, input={"api_key": "bad key", "timestamp": "17e11"})
+    assert fv_lint.check(two) == [
+        "expected a signature, but the inputs break FV-5..7 (reference: 'malformed-api-key', independent check: "
+        "'malformed-api-key, malformed-timestamp'); a signer must refuse them (FV-17)"
+    ]
 
 
 def test_sign_either_implementation_finding_a_malformed_field_is_enough(monkeypatch):
