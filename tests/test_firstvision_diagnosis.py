@@ -104,7 +104,7 @@ def test_secret_hex_decoded(secret, decoded):
 
 
 @pytest.mark.parametrize(
-    ("secret", "decoded"), [(b"AAEC", b"\x00\x01\x02"), (b"", None), (b"AA!C", None), (b"AAE", None)]
+    ("secret", "decoded"), [(b"AAEC", b"\x00\x01\x02"), (b"", None), (b"AA!C", None), (b"AAEC!", None), (b"AAE", None)]
 )
 def test_secret_base64_decoded(secret, decoded):
     got = d._secret_base64(recipe(secret=secret))
@@ -131,7 +131,7 @@ def test_apply_needs_every_mistake_of_a_pair_to_change_something():
 
 @pytest.mark.parametrize(
     ("text", "kwargs", "raw"),
-    [("AAAA", {}, b"\0\0\0"), ("AA==", {}, b"\0"), ("AA!A", {}, None), ("AA", {}, None), ("-_8=", {"altchars": b"-_"}, b"\xfb\xff"),
+    [("AAAA", {}, b"\0\0\0"), ("AA==", {}, b"\0"), ("AA!A", {}, None), ("AAAA!", {}, None), ("AA AA", {}, None), ("AA", {}, None), ("-_8=", {"altchars": b"-_"}, b"\xfb\xff"),
      ("AA", {"pad": True}, b"\0"), ("AAA", {"pad": True}, b"\0\0"), ("AAAA", {"pad": True}, b"\0\0\0"),
      ("AAAAAA", {"pad": True}, b"\0\0\0\0"), ("AAAAA", {"pad": True}, None), ("AA==", {"pad": True}, None),
      ("\u00e9AAA", {}, None)],

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from hmac_conformance import _cache as cache
+from hmac_conformance import _paths as paths
 from hmac_conformance import _validate as validate
 from hmac_conformance import schemes
 from hmac_conformance._load import LoadResult, load
@@ -31,6 +33,12 @@ REFUSAL = next(v for v in VECTORS.values() if v.expected.get("refused") == "malf
 STALE = VECTORS["firstvision/verify/timestamp/minus-300001ms"]
 ACCEPT = VECTORS["firstvision/verify/timestamp/now"]
 LENIENT = next(v for v in VECTORS.values() if "lenient-trim" in v.tags and "api-key" in v.tags)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache(tmp_path, monkeypatch):
+    """Each test starts with an empty cache: a vector another test checked clean is not skipped here."""
+    monkeypatch.setenv(cache.ENVIRONMENT, str(tmp_path / "cache"))
 
 
 def changed(vector, *, input=None, expected=None, tags=None):  # noqa: A002
@@ -137,6 +145,11 @@ def test_signature_expected_for_malformed_inputs():
     assert fv_lint.check(wrong) == [
         "expected a signature, but the inputs break FV-5..7 (reference: 'malformed-timestamp', independent check: "
         "'malformed-timestamp'); a signer must refuse them (FV-17)"
+    ]
+    two = changed(SIGN, input={"api_key": "bad key", "timestamp": "17e11"})
+    assert fv_lint.check(two) == [
+        "expected a signature, but the inputs break FV-5..7 (reference: 'malformed-api-key', independent check: "
+        "'malformed-api-key, malformed-timestamp'); a signer must refuse them (FV-17)"
     ]
 
 
@@ -318,3 +331,135 @@ def test_known_rules_come_from_every_schemes_spec():
     rules = validate.known_rules()
     assert {"MAC-1", "MAC-6", "FV-1", "FV-17"} <= rules
     assert not {"MAC-0", "FV-99"} & rules
+
+
+def test_a_problem_without_a_line_sorts_before_line_1_of_its_file(monkeypatch):
+    loaded = [Problem("a.yaml", 1, "load a1")]
+    linted = [Problem("a.yaml", None, "lint a-")]
+    monkeypatch.setattr(validate, "_load_checked", lambda targets: (LoadResult([], list(loaded)), []))
+    monkeypatch.setattr(validate, "lint", lambda result, checked=None: list(linted))
+    monkeypatch.setattr(validate, "_release_problems", lambda result, targets: [])
+    _, problems = validate.validate(None)
+    assert [p.message for p in problems] == ["lint a-", "load a1"]
+
+
+def test_validate_reports_the_checks_made_while_loading_and_does_not_repeat_them(monkeypatch):
+    found = Problem("v/a.yaml", 3, "found while loading", MAC.id)
+    monkeypatch.setattr(validate, "_load_checked", lambda targets: (LoadResult([MAC]), [found]))
+    monkeypatch.setattr(validate, "_release_problems", lambda result, targets: [])
+    monkeypatch.setattr(validate, "_check", lambda v: pytest.fail("checked twice"))
+    _, problems = validate.validate(None)
+    assert problems == [found]
+
+
+def test_lint_takes_the_check_problems_it_is_given():
+    wrong = changed(MAC, expected={**MAC.expected, "tag": "00" * 32})
+    given = Problem("v/a.yaml", 3, "found while loading", MAC.id)
+    assert validate.lint(LoadResult([wrong]), "9.9.9", checked=[given]) == [given]
+    assert validate.lint(LoadResult([wrong]), "9.9.9", checked=[]) == []
+    assert validate.lint(LoadResult([wrong]), "9.9.9") != []
+
+
+def test_a_skeleton_description_is_refused():
+    assert lint_one(dataclasses.replace(MAC, description="TODO: which bug does this vector catch?")) == [
+        "description is still the skeleton's TODO: say which bug this vector catches"
+    ]
+
+
+# -- errata: superseded_by -------------------------------------------------------------------------------------------
+
+OLD = dataclasses.replace(MAC, id="hmac/errata/old", since="1.0.0", superseded_by="hmac/errata/new", line=4)
+NEW = dataclasses.replace(MAC, id="hmac/errata/new", since="1.1.0")
+
+
+def superseded_problems(*vectors) -> list[tuple[int | None, str | None, str]]:
+    return [(p.line, p.vector_id, p.message) for p in validate.lint(LoadResult(list(vectors)), "9.9.9")]
+
+
+def test_a_vector_superseded_by_a_newer_current_one_of_its_operation_is_fine():
+    assert superseded_problems(OLD, NEW) == []
+
+
+def test_superseded_by_an_id_no_file_holds():
+    assert superseded_problems(OLD) == [
+        (4, "hmac/errata/old", "superseded_by hmac/errata/new, which no loaded vector file holds")
+    ]
+
+
+def test_superseded_by_a_vector_of_another_operation():
+    other = dataclasses.replace(SIGN, id="firstvision/errata/new", since="1.1.0")
+    old = dataclasses.replace(OLD, superseded_by=other.id)
+    assert superseded_problems(old, other) == [
+        (4, "hmac/errata/old", "superseded_by firstvision/errata/new, a firstvision/sign vector: not the same test")
+    ]
+
+
+def test_superseded_by_a_vector_that_is_superseded_itself():
+    newer = dataclasses.replace(MAC, id="hmac/errata/newer", since="1.2.0")
+    new = dataclasses.replace(NEW, superseded_by=newer.id, line=9)
+    assert superseded_problems(OLD, new, newer) == [
+        (4, "hmac/errata/old", "superseded_by hmac/errata/new, which is superseded itself: point at hmac/errata/newer")
+    ]
+
+
+@pytest.mark.parametrize("since", ["1.0.0", "0.9.0"])
+def test_superseded_by_a_vector_that_is_not_newer(since):
+    new = dataclasses.replace(NEW, since=since)
+    assert superseded_problems(OLD, new) == [
+        (4, "hmac/errata/old", f"superseded_by hmac/errata/new (since {since}), which is not newer than this vector")
+    ]
+
+
+# -- the cache of clean checks ---------------------------------------------------------------------------------------
+
+
+def test_only_files_whose_vectors_all_check_clean_are_skipped_next_time(monkeypatch):
+    clean = dataclasses.replace(MAC, path=Path("v/a.yaml"))
+    dirty = dataclasses.replace(MAC, path=Path("v/b.yaml"))
+    mixed = [dataclasses.replace(MAC, path=Path("v/c.yaml")), dataclasses.replace(SIGN, path=Path("v/c.yaml"))]
+    checked: list[tuple[str, str]] = []
+
+    def check(v):
+        checked.append((str(v.path), v.scheme))
+        return [] if v.path.name == "a.yaml" or v.scheme == "hmac" else [f"wrong in {v.path}"]
+
+    monkeypatch.setattr(validate, "_check", check)
+    dirty_sign = dataclasses.replace(SIGN, path=Path("v/b.yaml"))
+    vectors = [clean, dirty_sign, dirty, *mixed]
+    everything = [("v/a.yaml", "hmac"), ("v/b.yaml", "firstvision"), ("v/b.yaml", "hmac"),
+                  ("v/c.yaml", "hmac"), ("v/c.yaml", "firstvision")]  # fmt: skip
+    expected = [(dirty_sign, ["wrong in v/b.yaml"]), (mixed[1], ["wrong in v/c.yaml"])]
+    assert validate._checks(vectors) == expected
+    assert checked == everything
+    checked.clear()
+    assert validate._checks(vectors) == expected
+    assert checked == everything[1:]
+
+
+# -- the released vectors --------------------------------------------------------------------------------------------
+
+ONE_FILE = [v for v in VECTORS.values() if v.path == MAC.path]
+
+
+def missing_ids(result: LoadResult, targets: list[Path] | None) -> set[str | None]:
+    problems = validate._release_problems(result, targets)
+    assert all("no vector file holds it any more" in p.message for p in problems)
+    return {p.vector_id for p in problems}
+
+
+@pytest.mark.parametrize("targets", [None, [paths.VECTORS]], ids=["default", "the-suite-folder"])
+def test_released_vectors_are_missing_when_the_whole_suite_was_loaded_without_them(targets):
+    missing = missing_ids(LoadResult(list(ONE_FILE)), targets)
+    assert SIGN.id in missing
+    assert MAC.id not in missing
+
+
+def test_released_vectors_are_not_missing_when_only_some_files_were_loaded():
+    assert missing_ids(LoadResult(list(ONE_FILE)), [MAC.path]) == set()
+    assert missing_ids(LoadResult(list(ONE_FILE), [Problem(MAC.path, 1, "cannot be loaded")]), None) == set()
+
+
+def test_validating_one_file_of_the_suite_reports_nothing_of_the_others():
+    result, problems = validate.validate([MAC.path])
+    assert problems == []
+    assert len(result.vectors) == len(ONE_FILE)

@@ -252,6 +252,16 @@ def test_markdown_broken_adapter_and_message_cells():
     assert "Broken adapter" not in markdown.render([ok_run()])
 
 
+def test_markdown_reproduce_names_the_vector_files(tmp_path: Path):
+    run = Run("x", GO, (result("hmac/a", "fail", message="m"),), vector_paths=("v/a b.yaml",))
+    assert "| fail | `hmac/a` | m | `hmac-conformance run --impl x --vectors 'v/a b.yaml' -k hmac/a` |" in (
+        markdown.render([run]).split("\n")
+    )
+    path = tmp_path / "summary.md"
+    markdown.write(path, [run])
+    assert path.read_text(encoding="utf-8") == markdown.render([run])
+
+
 @pytest.mark.parametrize(("bad", "more"), [(40, None), (41, "\n… and 1 more in the JSON report."), (45, "\n… and 5 more in the JSON report.")])  # fmt: skip
 def test_markdown_lists_at_most_40_bad_results(bad, more):
     run = Run("x", GO, tuple(result(f"hmac/v{i:02}", "fail", message=f"m{i}") for i in range(bad)))
