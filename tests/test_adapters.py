@@ -263,6 +263,20 @@ def test_response_from_message():
     assert response.kind == "error" and response.message.startswith("invalid hmac mac output (tag): ")
 
 
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        ({"skip": {"reason": "no sha3"}}, "skip"),
+        ({"error": {"message": "boom"}}, "error"),
+        ({"output": {"tag": "AAEC"}}, "output"),
+        ({"output": {"tag": 5}}, "error"),
+    ],
+)
+def test_every_response_carries_its_time_and_stderr(message, kind):
+    got = oneshot.response_from_message({"type": "result", "seq": 0, **message}, MAC, seconds=1.5, stderr="said\n")
+    assert (got.kind, got.seconds, got.stderr) == (kind, 1.5, "said\n")
+
+
 def test_one_shot_hello_gives_identity_and_capabilities(monkeypatch):
     adapter, fake = one_shot(monkeypatch, Exchange(0, b"\n" + HELLO_LINE + b"  \n", ""), timeout=2.0)
     adapter.start()

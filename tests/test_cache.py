@@ -203,3 +203,33 @@ def test_validate_remembers_a_clean_file_by_its_bytes(folder, sample, monkeypatc
     assert {p.message for p in _validate.validate([sample])[1]} == {"wrong"}
     assert len(entries(folder)) == before + 1, "the load is remembered, the failing check is not"
     assert {p.message for p in _validate.validate([sample])[1]} == {"wrong"}, "so it is checked again"
+
+
+def test_a_warm_validate_is_answered_in_this_process_and_checks_nothing(folder, sample, monkeypatch):
+    first_vectors, first_problems = _validate.validate([sample])
+    assert first_problems == []
+
+    def no(*_args):
+        raise AssertionError("a cache hit must not load or check again")
+
+    monkeypatch.setattr(_validate, "_load_and_check", no)
+    monkeypatch.setattr(_validate, "_check", no)
+    _load._load_bytes.cache_clear()
+    again, problems = _validate.validate([sample])
+    assert problems == [] and again.vectors == first_vectors.vectors
+
+
+def test_a_file_checked_clean_is_not_checked_again_when_only_its_load_is_recomputed(folder, sample, monkeypatch):
+    _validate.validate([sample])
+    checked: list[str] = []
+    monkeypatch.setattr(_validate, "_check", lambda v: checked.append(v.id) or ["wrong"])
+    vectors, problems, found = _validate._load_and_check(sample)
+    assert vectors and problems == () and found == [] and checked == []
+
+
+def test_lint_locates_every_check_problem(folder, sample, monkeypatch):
+    result = load(sample)
+    monkeypatch.setattr(_validate, "_check", lambda v: ["wrong"])
+    problems = [p for p in _validate.lint(result) if p.message == "wrong"]
+    assert [(p.path, p.line, p.vector_id) for p in problems] == [(v.path, v.line, v.id) for v in result.vectors]
+    assert all(p.line for p in problems)

@@ -135,3 +135,30 @@ def test_a_valid_surrogate_pair_is_text():
 def test_hello_is_read_strictly_too():
     with pytest.raises(protocol.ProtocolError, match="duplicate key 'protocol'"):
         protocol.parse_hello('{"type":"hello","protocol":2,"protocol":1}')
+
+
+@pytest.fixture(autouse=True)
+def _rules_looked_up_afresh():
+    """What decoding an output needs is remembered per registry; each test starts without it, so that no test
+    depends on another having looked it up first."""
+    protocol._output_rules_seen.clear()
+    yield
+    protocol._output_rules_seen.clear()
+
+
+def test_output_rules_follow_the_registry(monkeypatch):
+    """The rules are remembered for one registry only: another registry (another set of schemes, or the same
+    names registered anew) is looked up again, never answered from the old one."""
+    from dataclasses import replace
+
+    from hmac_conformance import schemes
+
+    output = {"tag": "AAEC"}
+    assert protocol.decode_output("hmac", "mac", output) == {"tag": b"\0\1\2"}
+    real = schemes.all_schemes()
+    hmac = real["hmac"]
+    textual = replace(hmac, operations={**hmac.operations, "mac": replace(hmac.operations["mac"], byte_outputs=())})
+    monkeypatch.setattr(schemes, "all_schemes", lambda: {**real, "hmac": textual})
+    assert protocol.decode_output("hmac", "mac", output) == {"tag": "AAEC"}, "the new registry's rules"
+    with pytest.raises(protocol.ProtocolError, match=r"^invalid hmac mac output \(tag\): "):
+        protocol.decode_output("hmac", "mac", {"tag": 5})

@@ -97,3 +97,34 @@ def test_a_report_that_fails_half_way_leaves_the_old_file(tmp_path):
         jsonreport.write(path, [broken])
     assert path.read_text(encoding="utf-8") == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["r.json"], "no temporary file left behind"
+
+
+def test_the_layout_exactly():
+    """One line per record, at the indentation json gives its block, text as written (no escapes), keys in the
+    document's order."""
+    document = {
+        "format": 2,
+        "vectors": {"hmac/é": {"scheme": "hmac", "tags": ["ü"]}, "hmac/b": {"scheme": "hmac", "tags": []}},
+        "runs": [{"impl": "i", "results": [{"id": "hmac/é", "status": "pass"}, {"id": "hmac/b"}], "ok": True}],
+        "after": "last",
+    }
+    assert jsonreport.dumps(document) == (
+        '{\n'
+        ' "format": 2,\n'
+        ' "vectors": {\n'
+        '  "hmac/é": {"scheme": "hmac", "tags": ["ü"]},\n'
+        '  "hmac/b": {"scheme": "hmac", "tags": []}\n'
+        ' },\n'
+        ' "runs": [\n'
+        '  {\n'
+        '   "impl": "i",\n'
+        '   "results": [\n'
+        '    {"id": "hmac/é", "status": "pass"},\n'
+        '    {"id": "hmac/b"}\n'
+        '   ],\n'
+        '   "ok": true\n'
+        '  }\n'
+        ' ],\n'
+        ' "after": "last"\n'
+        '}'
+    )  # fmt: skip

@@ -107,10 +107,7 @@ def described(document: dict[str, Any]) -> list[dict[str, Any]]:
 def dumps(doc: dict[str, Any]) -> str:
     """The document indented, except that each result and each entry of the vectors table is one line: the
     layout costs a few bytes per vector, not one line per field, and a diff of two reports shows whole results."""
-    runs = [(run, run["results"]) for run in doc["runs"]]
-    return "".join(
-        _chunks({k: v for k, v in doc.items() if k not in ("vectors", "runs")}, doc["vectors"].items(), runs)
-    )
+    return "".join(_chunks(doc, doc["vectors"].items(), [(run, run["results"]) for run in doc["runs"]]))
 
 
 def _chunks(
