@@ -233,3 +233,31 @@ def test_lint_locates_every_check_problem(folder, sample, monkeypatch):
     problems = [p for p in _validate.lint(result) if p.message == "wrong"]
     assert [(p.path, p.line, p.vector_id) for p in problems] == [(v.path, v.line, v.id) for v in result.vectors]
     assert all(p.line for p in problems)
+
+
+def test_a_command_pauses_the_collector_while_it_loads_and_freezes_what_it_keeps():
+    import gc
+
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    with _load.held_for_the_command():
+        assert not gc.isenabled(), "no collection while the vectors are built"
+    assert gc.isenabled() and gc.get_freeze_count() > 0, "what was loaded is left out of later collections"
+    gc.unfreeze()
+    gc.disable()
+    try:
+        with _load.held_for_the_command():
+            pass
+        assert not gc.isenabled(), "a collector that was off stays off"
+    finally:
+        gc.unfreeze()
+        gc.enable()
+
+
+def test_every_command_unfreezes_when_it_ends(sample):
+    import gc
+
+    from hmac_conformance._cli import main
+
+    assert main(["validate", str(sample)]) == 0
+    assert main(["list", "--vectors", str(sample)]) == 0
+    assert gc.get_freeze_count() == 0 and gc.isenabled()

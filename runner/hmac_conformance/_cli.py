@@ -7,6 +7,7 @@ and the value (exit 2): never a traceback, never after a long run, never with a 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import math
 import re
@@ -35,6 +36,7 @@ from hmac_conformance._exceptions import UsageError, VectorFileError
 from hmac_conformance._execute import Run
 from hmac_conformance._expectations import ExpectedFailure, check_xfail, load_xfail, write_xfail
 from hmac_conformance._gate import Baseline, Requirement, check_requirements, load_baseline
+from hmac_conformance._load import held_for_the_command
 from hmac_conformance._model import Vector, to_wire, version_key
 from hmac_conformance._report import console as console_report
 from hmac_conformance._report import jsonreport, junit, markdown, matrix
@@ -374,7 +376,8 @@ def _reports(specs: Sequence[str]) -> list[tuple[str, Path]]:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    result, problems = validate(args.paths or None)
+    with held_for_the_command():
+        result, problems = validate(args.paths or None)
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
@@ -393,7 +396,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def _load_or_fail(targets: Sequence[Path] | None) -> tuple[Vector, ...]:
     try:
-        return load_vectors(targets or None)
+        with held_for_the_command():
+            return load_vectors(targets or None)
     except VectorFileError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -622,3 +626,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("hmac-conformance: interrupted", file=sys.stderr)
         return 130
+    finally:
+        gc.unfreeze()  # what held_for_the_command froze is collected as usual again

@@ -27,10 +27,12 @@ def floor_json(folder: str) -> dict[str, Any]:
 
 def load(folder: str) -> dict[str, Any]:
     """The runner's load: strict YAML, schema check, vectors built (what every command pays first)."""
-    from hmac_conformance._load import load as load_vectors  # noqa: PLC0415 - imported before the clock starts
+    from hmac_conformance._load import held_for_the_command  # noqa: PLC0415 - imported before the clock starts
+    from hmac_conformance._load import load as load_vectors  # noqa: PLC0415
 
     started = time.perf_counter()
-    result = load_vectors([Path(folder)])
+    with held_for_the_command():  # as every command loads
+        result = load_vectors([Path(folder)])
     seconds = time.perf_counter() - started
     assert not result.problems, result.problems[:3]
     return {"seconds": seconds, "vectors": len(result.vectors)}
@@ -45,10 +47,12 @@ def examples(folder: str, schemes: str, lines: str, sample: str, repeat: str, *c
     from hmac_conformance._adapters.persistent import PersistentAdapter  # noqa: PLC0415
     from hmac_conformance._adapters.process import Command  # noqa: PLC0415
     from hmac_conformance._execute import execute  # noqa: PLC0415
+    from hmac_conformance._load import held_for_the_command  # noqa: PLC0415
     from hmac_conformance._load import load as load_vectors  # noqa: PLC0415
 
     wanted = set(schemes.split(","))
-    vectors = [v for v in load_vectors([Path(folder)]).vectors if v.scheme in wanted]
+    with held_for_the_command():  # as `run` loads
+        vectors = [v for v in load_vectors([Path(folder)]).vectors if v.scheme in wanted]
     with Path(lines).open("wb") as sink:
         sink.write(protocol.encode(protocol.HELLO))
         for seq, vector in enumerate(vectors, 1):
