@@ -282,19 +282,23 @@ file, or in the runner's or a scheme's source, misses). Each target is judged co
 
 - **YAML.** Vector files are read by a strict composer over libyaml's event parser (PyYAML's C binding;
   PyYAML's pure-Python parser where libyaml is absent). Every value arrives as a Python event object with
-  two position marks, so parsing costs microseconds per value even in C, and this is most of `load`: the
-  strictness checks (duplicate keys, anchors, tags, depth, size, line of every value) need those events.
-  Corpora of 8 MiB or more are loaded by worker processes, one per core.
+  two position marks, so parsing costs microseconds per value even in C, and this is most of a cold `load`:
+  the strictness checks (duplicate keys, anchors, tags, depth, size) need those events. Only the positions of
+  a file's top two levels are recorded (each vector's line); a deeper line is found by parsing the file again
+  when a problem needs one. Files that the cache cannot answer are loaded by worker processes, one per core,
+  when they hold 8 MiB or more.
 - **Schemas.** The JSON Schemas are compiled once into closures that answer "valid?" (`_fastschema.py`);
   jsonschema is consulted only for a file or message that is not valid, to find and word its errors.
 - **Persistent mode.** Cases are pipelined (64 in flight) and written and read in batches; what remains per
   case is building the case message, parsing and checking the answer strictly, and comparing it.
-- **Cache.** A file that loaded without problems, and its vectors' cross-checks, are kept in a content-hash
-  cache (`_cache.py`): the key is a SHA-256 of the file's bytes, the tool's version, and every source and schema
-  file of the runner and of the registered schemes, so an entry is never stale. A warm run reads one entry per
-  file instead of parsing it; what remains is reading and unpickling the vectors and running the cases.
-- **Memory.** A run holds every selected vector, with its byte strings materialised (the 1 MiB messages
-  too), and one result per vector, so peak memory grows with N.
+- **Cache.** A file that loaded without problems, and the fact that its vectors' cross-checks passed, are kept
+  in a content-hash cache (`_cache.py`): the key is a SHA-256 of the file's bytes, the tool's version, and every
+  source and schema file of the runner and of the registered schemes, so an entry is never stale. A warm run
+  reads one entry per file, in the main process (handing hits to workers would cost more than they save);
+  what remains is unpickling the vectors and running the cases.
+- **Memory.** A run holds every selected vector and one result per vector. A vector whose byte strings
+  expand beyond 64 KiB (the 1 MiB messages) holds them as written and expands them on each access, and the
+  JSON report is written record by record, so what grows with N is the vectors' small values and the results.
 - **Reports.** A passing result is its id and status (report format 2); what each vector is (scheme,
   operation, tags) is said once per report; failures carry their input, expected value, answer and diagnosis.
 """
