@@ -13,16 +13,9 @@ import dataclasses
 
 import pytest
 
-from hmac_conformance._load import load
 from hmac_conformance.schemes.sigv4 import compare, reference
+from tests.test_sigv4 import BY_ID, CR, REFUSE, SIGN_HEADER, SIGN_QUERY, STS
 
-BY_ID = {v.id: v for v in load().vectors if v.scheme == "sigv4"}
-P = "sigv4/published/aws-c-auth/"
-CR = BY_ID[P + "get-vanilla-query-order-key-case/header/canonical-request"]
-STS = BY_ID[P + "get-vanilla-query-order-key-case/header/string-to-sign"]
-SIGN_QUERY = BY_ID[P + "get-vanilla-query-order-key-case/query/sign"]
-SIGN_HEADER = BY_ID[P + "get-vanilla/header/sign"]
-REFUSE = BY_ID["sigv4/expires/zero/query/sign"]
 REFUSE_CR = BY_ID["sigv4/expires/zero/query/canonical-request"]
 WANT_CR = CR.expected["canonical_request"]
 WANT_STS = STS.expected["string_to_sign"]
