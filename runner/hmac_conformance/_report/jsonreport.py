@@ -50,7 +50,12 @@ def result_to_json(r: Result) -> dict[str, Any]:
     }
 
 
-def run_to_json(run: Run, results: bool = True) -> dict[str, Any]:
+def run_to_json(run: Run) -> dict[str, Any]:
+    return {**run_head(run), "results": [result_to_json(r) for r in run.results]}
+
+
+def run_head(run: Run) -> dict[str, Any]:
+    """A run's record without its results (written apart from them: one line each)."""
     out: dict[str, Any] = {
         "impl": run.spec,
         "implementation": run.identity,
@@ -65,8 +70,6 @@ def run_to_json(run: Run, results: bool = True) -> dict[str, Any]:
     }
     if run.baseline is not None:
         out["regressions"] = [r.vector_id for r in run.regressions]
-    if results:
-        out["results"] = [result_to_json(r) for r in run.results]
     return out
 
 
@@ -155,5 +158,5 @@ def _block(keyed: bool, records: Iterable[Any], indent: int) -> Iterator[str]:
 
 def write(path: Path, runs: list[Run]) -> None:
     """Write the report as it is produced (atomically: a reader sees the old file or the whole new one)."""
-    blocks = [(run_to_json(run, results=False), (result_to_json(r) for r in run.results)) for run in runs]
+    blocks = [(run_head(run), (result_to_json(r) for r in run.results)) for run in runs]
     outputs.write_chunks(path, _chunks(_head(), _vector_entries(runs), blocks), end="\n")
