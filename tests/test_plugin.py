@@ -32,6 +32,25 @@ def toy(monkeypatch):
     assert "toy" not in schemes.all_schemes()
 
 
+def test_a_run_holds_the_registry_it_started_with(monkeypatch):
+    """Inside held() (a run) the registry is the one found when it began, whatever the environment says
+    meanwhile; nested holds keep theirs; after the last one ends the environment counts again."""
+    monkeypatch.delenv(schemes.ENVIRONMENT, raising=False)
+    with schemes.held() as outer:
+        assert "toy" not in outer
+        monkeypatch.setenv(schemes.ENVIRONMENT, "tests.toy_scheme")
+        assert schemes.all_schemes() is outer
+        with schemes.held() as inner:
+            assert inner is outer
+        assert "toy" not in schemes.all_schemes()
+    assert "toy" in schemes.all_schemes()
+    with schemes.held() as again:
+        assert "toy" in again
+        monkeypatch.delenv(schemes.ENVIRONMENT)
+        assert schemes.get("toy") is again["toy"]
+    assert "toy" not in schemes.all_schemes()
+
+
 def test_validate_checks_the_toy_with_its_own_rules_and_recomputation(hc, toy, tmp_path):
     result = hc("validate", VECTORS)
     assert result.code == 0, result.err

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from hmac_conformance import _protocol as protocol
 from hmac_conformance import _schemas
 from hmac_conformance._load import load
+from hmac_conformance._model import to_wire
 
 
 def test_every_case_message_is_schema_valid():
@@ -16,6 +20,37 @@ def test_every_case_message_is_schema_valid():
         message = protocol.case_message(seq, vector)
         assert not list(_schemas.message("case", vector.scheme, vector.operation).iter_errors(message)), vector.id
         assert protocol.encode(message).isascii()
+
+
+def test_a_case_line_is_its_message_encoded_byte_for_byte():
+    """The hot path writes the line itself: for every vector of the suite (the 1 MiB messages among them) it is
+    exactly what json.dumps gives for the case message."""
+    vectors = load().vectors
+    assert any(len(json.dumps(to_wire(v.input))) > 1 << 20 for v in vectors), "the suite's 1 MiB messages"
+    for seq, vector in enumerate(vectors):
+        assert protocol.case_line(seq, vector) == protocol.encode(protocol.case_message(seq, vector)), vector.id
+
+
+_LEAVES = st.none() | st.booleans() | st.integers() | st.floats() | st.text() | st.binary()
+_VALUES = st.recursive(
+    _LEAVES,
+    lambda inner: (
+        st.lists(inner)
+        | st.lists(inner).map(tuple)
+        | st.dictionaries(st.text(), inner)
+        | st.dictionaries(st.integers() | st.booleans() | st.none(), inner)
+    ),
+    max_leaves=20,
+)
+
+
+@given(_VALUES)
+def test_a_value_is_written_as_json_dumps_writes_it(value):
+    """Text of any kind (non-ASCII, lone surrogates, controls), bytes, numbers, NaN, empty and nested containers,
+    keys that are not text: the pieces join into json.dumps's compact ASCII form of the wire value."""
+    out: list[str] = []
+    protocol._json_text(value, out)
+    assert "".join(out) == json.dumps(to_wire(value), separators=(",", ":"), ensure_ascii=True)
 
 
 def test_documented_examples_parse():
@@ -118,6 +153,8 @@ def test_bad_hello_responses():
             "lone surrogate",
         ),
         (b'\xef\xbb\xbf{"type":"result","seq":1,"output":{}}', "not JSON"),
+        ('\ufeff{"type":"result","seq":1,"output":{}}', "Unexpected UTF-8 BOM"),
+        ('{"type":"result","seq":1,"output":{"a":1,"b":2,"c":3,"b":4}}', "duplicate key 'b'"),
     ],
 )
 def test_json_ambiguities_are_protocol_errors(line, message):
@@ -125,6 +162,14 @@ def test_json_ambiguities_are_protocol_errors(line, message):
     refused, naming what is wrong."""
     with pytest.raises(protocol.ProtocolError, match=re.escape(message)):
         protocol.parse_result(line)
+
+
+def test_a_line_in_utf_16_or_32_is_read_as_json_reads_it():
+    """json.loads reads bytes in the encoding their first bytes show (RFC 8259 §8.1 readers may); so does the
+    strict reader."""
+    line = '{"type":"result","seq":1,"skip":{"reason":"é"}}'
+    for encoding in ("utf-16-le", "utf-16-be", "utf-16", "utf-32-le", "utf-32", "utf-8"):
+        assert protocol.parse_result(line.encode(encoding))["skip"]["reason"] == "é", encoding
 
 
 def test_a_valid_surrogate_pair_is_text():

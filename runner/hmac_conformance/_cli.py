@@ -438,7 +438,7 @@ def cmd_case(args: argparse.Namespace) -> int:
     vector = next((v for v in _load_or_fail(args.vectors) if v.id == args.id), None)
     if vector is None:
         raise UsageError(f"case: no vector has the id {args.id!r} (hmac-conformance list prints them)")
-    lines = [protocol.encode(protocol.case_message(0, vector))]
+    lines = [protocol.case_line(0, vector)]
     if args.persistent:
         lines = [protocol.encode(protocol.HELLO), *lines, protocol.encode(protocol.STOP)]
     sys.stdout.buffer.write(b"".join(lines))

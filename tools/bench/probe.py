@@ -56,7 +56,7 @@ def examples(folder: str, schemes: str, lines: str, sample: str, repeat: str, *c
     with Path(lines).open("wb") as sink:
         sink.write(protocol.encode(protocol.HELLO))
         for seq, vector in enumerate(vectors, 1):
-            sink.write(protocol.encode(protocol.case_message(seq, vector)))
+            sink.write(protocol.case_line(seq, vector))
         sink.write(protocol.encode(protocol.STOP))
     chosen = vectors[:: max(1, len(vectors) // int(sample))][: int(sample)]
     out: dict[str, Any] = {"seconds": 0.0, "lines": len(vectors)}

@@ -67,7 +67,7 @@ class OneShotAdapter(Adapter):
             return Response("unsupported", message=why)
         started = time.monotonic()
         try:
-            result = exchange(self.command, protocol.encode(protocol.case_message(0, vector)), self.timeout)
+            result = exchange(self.command, protocol.case_line(0, vector), self.timeout)
         except OSError as exc:
             return Response("error", message=str(exc), seconds=time.monotonic() - started)
         return replace(self._interpret(result, vector), stderr=result.stderr, seconds=time.monotonic() - started)
