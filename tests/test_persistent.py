@@ -78,7 +78,8 @@ class FakeProcess:
         self.dead = False
         world.processes.append(self)
 
-    def send(self, message: dict[str, Any]) -> None:
+    def send(self, line: bytes) -> None:
+        message = json.loads(line)  # what the adapter wrote on the wire
         self.world.sent.append(message)
         if self.dead:
             return

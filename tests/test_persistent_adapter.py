@@ -23,11 +23,11 @@ from tests.test_persistent import HELLO, VECTORS, Clock, FakeProcess, World, ans
 class Recording(FakeProcess):
     """A fake process that also records how it was stopped and how many cases it had in flight at most."""
 
-    def send(self, message: dict[str, Any]) -> None:
-        if message["type"] == "case" and not self.dead:
+    def send(self, line: bytes) -> None:
+        if json.loads(line)["type"] == "case" and not self.dead:
             self.world.in_flight += 1
             self.world.most_in_flight = max(self.world.most_in_flight, self.world.in_flight)
-        super().send(message)
+        super().send(line)
 
     def next_event(self, timeout: float) -> Any:
         event = super().next_event(timeout)
@@ -246,25 +246,56 @@ def process(script: str) -> _Process:
 
 
 def test_process_reads_lines_with_the_stderr_written_before_each():
-    # Attribution is best effort (stderr is another pipe, read by another thread): the pause after each stderr
-    # write gives that thread its turn before the line it belongs to is printed.
+    # One thread reads both pipes, stderr first: no pause is needed for what was written before a line to go
+    # with that line.
     proc = process(
-        "import sys, time\n"
-        "sys.stderr.write('first\\n'); sys.stderr.flush(); time.sleep(0.5)\n"
+        "import sys\n"
+        "sys.stderr.write('first\\n'); sys.stderr.flush()\n"
         "print('{\"n\":1}', flush=True)\n"
         "print('   ', flush=True)\n"
         "sys.stdin.readline()\n"  # the second part only once the test has the first line
-        "sys.stderr.write('second\\n'); sys.stderr.flush(); time.sleep(0.5)\n"
+        "sys.stderr.write('second\\n'); sys.stderr.flush()\n"
         "print('{\"n\":2}', flush=True)\n"
     )
     try:
         one = proc.next_event(5)
-        proc.send({"type": "go"})
+        proc.send(b'{"type":"go"}\n')
         two, end = proc.next_event(5), proc.next_event(5)
         assert (bytes(one), one.stderr) == (b'{"n":1}\n', "first\n")
         assert (bytes(two), two.stderr) == (b'{"n":2}\n', "second\n")
         assert end is _EOF, "a blank line is skipped, then the end of output"
         assert proc.describe_exit() == "exited with status 0"
+    finally:
+        proc.stop(grace=0)
+
+
+def test_process_never_gives_stderr_to_a_later_answer():
+    """Written in a burst (stderr, then its answer, 300 times), each stderr line goes with its own answer or, when
+    one read holds several, with an earlier one: never with a later answer, and none is lost."""
+    proc = process(
+        "import sys\n"
+        "for i in range(300):\n"
+        "    sys.stderr.write(f'e{i};'); sys.stderr.flush()\n"
+        "    sys.stdout.write(f'{i}\\n'); sys.stdout.flush()\n"
+    )
+    try:
+        lines = _collected(proc)
+        assert [int(line) for line in lines] == list(range(300))
+        for number, line in enumerate(lines):
+            written = [int(e[1:]) for e in line.stderr.split(";") if e]
+            assert all(i >= number for i in written), (number, line.stderr)
+        assert sorted(int(e[1:]) for line in lines for e in line.stderr.split(";") if e) == list(range(300))
+    finally:
+        proc.stop(grace=0)
+
+
+def test_process_keeps_the_last_words_for_the_end_of_its_output():
+    """What a program writes to stderr just after closing its stdout (a crash report) has been read when the end
+    of its output is reported, without waiting for it."""
+    proc = process("import os, sys, time; os.close(1); time.sleep(0.01); sys.stderr.write('bye'); sys.exit(3)")
+    try:
+        assert proc.next_event(5) is _EOF
+        assert proc.stderr.taken() == "bye"
     finally:
         proc.stop(grace=0)
 
@@ -277,7 +308,7 @@ def test_process_gets_what_is_sent_and_a_stop():
         "    print(json.dumps({'got': msg}), flush=True)\n"
         "    if msg['type'] == 'stop': sys.exit(3)\n"
     )
-    proc.send({"type": "hello", "protocol": 1})
+    proc.send(b'{"type":"hello","protocol":1}\n')
     assert json.loads(proc.next_event(5)) == {"got": {"type": "hello", "protocol": 1}}
     proc.stop()
     assert proc.proc.returncode == 3, "stop asks the process to stop and waits for it (a kill would be -9)"
@@ -327,7 +358,7 @@ def test_process_writer_survives_a_process_that_is_gone():
     proc = process("pass")
     assert proc.next_event(5) is _EOF
     for _ in range(3):
-        proc.send({"type": "case", "seq": 1, "padding": "x" * 100_000})
+        proc.send(b'{"type":"case","seq":1,"padding":"%s"}\n' % (b"x" * 100_000))
     proc.stop(grace=0)
     assert proc.proc.returncode == 0
 
@@ -421,7 +452,7 @@ def test_process_sends_every_message_in_order_then_closes_stdin():
         "sys.stdout.flush(); sys.exit(4)\n"
     )
     for seq in range(1, 6):
-        proc.send({"type": "case", "seq": seq})
+        proc.send(b'{"type":"case","seq":%d}\n' % seq)
     proc.stop(grace=10)
     assert proc.proc.returncode == 4, "it saw the end of its input: not killed"
     (got,) = [e for e in _collected(proc) if isinstance(e, _Line)]

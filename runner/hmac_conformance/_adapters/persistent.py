@@ -14,9 +14,9 @@ run's wall time stays bounded by the timeouts.
 from __future__ import annotations
 
 import contextlib
-import queue
+import os
+import select
 import subprocess
-import threading
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator
@@ -31,8 +31,7 @@ from hmac_conformance._model import Vector
 from hmac_conformance._outcome import Response
 
 _EOF = object()
-#: Cases written with one system call at most, and bytes asked of one read of the implementation's stdout.
-_WRITE_BATCH = 64
+#: Bytes asked of one read of the implementation's stdout.
 _READ_CHUNK = 1 << 16
 
 
@@ -48,87 +47,135 @@ class _Line(bytes):
 
 
 class _Process:
-    """One running implementation: a writer thread, a line reader thread and a stderr tail.
+    """One running implementation, driven by the thread that asks for its answers: no threads of its own.
 
-    Both directions are batched: the writer sends every case waiting in its outbox with one write and one
-    flush, and the reader splits whatever a read returns into lines and hands them over together, so a run
-    costs a few system calls and thread switches per batch of cases rather than per case.
+    ``send`` queues a line; ``next_event`` polls the program's pipes until an event is ready or the time is up,
+    writing what is queued as fast as the program reads it and reading its answers and its stderr. Both
+    directions go in batches (one write for every queued case, every answer a read returns), and no thread
+    switch or lock stands between a case and its answer. Stdout is read before stderr: what a program wrote to
+    stderr before an answer is in that pipe by the time the answer has been read, and goes with it.
     """
 
     def __init__(self, command: Command) -> None:
         self.proc = command.spawn()
-        self.events: queue.Queue[Any] = queue.Queue()
+        assert self.proc.stdin is not None and self.proc.stdout is not None and self.proc.stderr is not None
+        self._in, self._out = self.proc.stdin.fileno(), self.proc.stdout.fileno()
+        for stream in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
+            os.set_blocking(stream.fileno(), False)
+        self.stderr = StderrTail(self.proc.stderr.fileno())
         self._ready: deque[Any] = deque()
-        self._outbox: queue.Queue[bytes | None] = queue.Queue()
-        self.stderr = StderrTail(self.proc.stderr)
-        threading.Thread(target=self._write, daemon=True).start()
-        threading.Thread(target=self._read, daemon=True).start()
+        self._queued = bytearray()  # sent, not yet written
+        self._closing = False  # stdin is closed once the queue is written (after the stop)
+        self._poll = select.poll()  # not select.select, which fails on descriptors above 1023
+        self._poll.register(self._out, select.POLLIN)
+        self._err = self.proc.stderr.fileno()
+        self._poll.register(self._err, select.POLLIN)  # a program blocked on a full stderr pipe would not answer
+        self._reading = True  # until stdout ends (or an answer is too long)
+        self._pieces: list[bytes] = []  # the line being received, not yet ended by a newline
+        self._size = 0
 
-    def _write(self) -> None:
-        stdin = self.proc.stdin
-        assert stdin is not None
-        open_ = True
-        try:
-            while open_:
-                batch = [self._outbox.get()]
-                while batch[-1] is not None and len(batch) < _WRITE_BATCH:
-                    try:
-                        batch.append(self._outbox.get_nowait())
-                    except queue.Empty:
-                        break
-                if batch[-1] is None:
-                    batch.pop()
-                    open_ = False
-                if batch:
-                    stdin.write(b"".join(batch))
-                    stdin.flush()
-            stdin.close()  # after the stop: a program that reads until the end of its input ends too
-        except (OSError, ValueError):
-            pass  # the process went away; the reader reports it
-
-    def _read(self) -> None:
-        stdout = self.proc.stdout
-        assert stdout is not None
-        pieces: list[bytes] = []  # the line being received, not yet ended by a newline
-        size = 0
-        try:
-            while chunk := stdout.read1(_READ_CHUNK):
-                if b"\n" not in chunk:
-                    pieces.append(chunk)
-                    size += len(chunk)
-                    if size > MAX_RESPONSE_BYTES:
-                        break
-                    continue
-                *lines, rest = b"".join([*pieces, chunk]).split(b"\n")
-                pieces, size = [rest], len(rest)
-                if any(len(line) >= MAX_RESPONSE_BYTES for line in lines):
-                    size = MAX_RESPONSE_BYTES + 1
-                    break
-                # What the program wrote to stderr up to an answer belongs to that answer.
-                batch = [_Line(line + b"\n", self.stderr.take()) for line in lines if line.strip()]
-                if batch:
-                    self.events.put(batch)
-            if size > MAX_RESPONSE_BYTES:
-                self.events.put([ProtocolError("response line longer than 16 MiB")])
-                return
-            last = b"".join(pieces)
-            if last.strip():  # a last line without a newline
-                self.events.put([_Line(last, self.stderr.take())])
-        except (OSError, ValueError):
-            pass
-        self.events.put([_EOF])
-
-    def send(self, message: dict[str, Any]) -> None:
-        self._outbox.put(protocol.encode(message))
+    def send(self, line: bytes) -> None:
+        self._queued += line
 
     def next_event(self, timeout: float) -> Any:
         """A line, a ProtocolError, _EOF, or None on timeout."""
-        if not self._ready:
-            try:
-                self._ready.extend(self.events.get(timeout=max(0.0, timeout)))
-            except queue.Empty:
+        deadline = time.monotonic() + timeout
+        while not self._ready:
+            left = deadline - time.monotonic()
+            self._pump(max(0.0, left))
+            if left <= 0 and not self._ready:
                 return None
         return self._ready.popleft()
+
+    def _pump(self, timeout: float) -> bool:
+        """Write what is queued, wait up to ``timeout`` for output, and read it; False when none came."""
+        if self._write() and self._queued:
+            self._poll.register(self._in, select.POLLOUT)
+            ready = self._poll.poll(timeout * 1000)
+            self._poll.unregister(self._in)
+        else:
+            ready = self._poll.poll(timeout * 1000)
+        fds = {fd for fd, _ in ready}
+        if self._reading and self._out in fds:
+            self._read()
+            return True
+        if self._err in fds:
+            self._drain_stderr()
+        return False
+
+    def _drain_stderr(self) -> None:
+        if not self.stderr.drain() and self._err >= 0:
+            self._poll.unregister(self._err)
+            self._err = -1
+
+    def _write(self) -> bool:
+        """Write as much of the queue as the pipe takes; False once stdin is closed."""
+        if self.proc.stdin is None or self.proc.stdin.closed:
+            return False
+        try:
+            while self._queued:
+                del self._queued[: os.write(self._in, self._queued)]
+        except BlockingIOError:
+            return True
+        except OSError:  # the program closed its stdin or died: its stdout tells the rest
+            self._queued.clear()
+            self._closing = True
+        if self._closing:  # after the stop: a program that reads to the end of its input ends too
+            with contextlib.suppress(OSError):
+                self.proc.stdin.close()
+            return False
+        return True
+
+    def _read(self) -> None:
+        try:
+            chunk = os.read(self._out, _READ_CHUNK)
+        except BlockingIOError:
+            return
+        except OSError:
+            chunk = b""
+        self._drain_stderr()
+        if not chunk:
+            self._end()
+            return
+        if b"\n" not in chunk:
+            self._pieces.append(chunk)
+            self._size += len(chunk)
+            if self._size > MAX_RESPONSE_BYTES:
+                self._too_long()
+            return
+        *lines, rest = b"".join([*self._pieces, chunk]).split(b"\n")
+        self._pieces, self._size = [rest], len(rest)
+        if any(len(line) >= MAX_RESPONSE_BYTES for line in lines):
+            self._too_long()
+            return
+        # What the program wrote to stderr up to an answer belongs to that answer (the first of a read).
+        kept = [line for line in lines if line.strip()]
+        if kept:
+            stderr = self.stderr.taken()
+            self._ready.extend(_Line(line + b"\n", stderr if i == 0 else "") for i, line in enumerate(kept))
+
+    def _too_long(self) -> None:
+        """An answer over the limit: reported, and nothing more is read from stdout."""
+        self._ready.append(ProtocolError("response line longer than 16 MiB"))
+        self._stop_reading()
+
+    def _end(self) -> None:
+        """Stdout ended. A dying program's last words on stderr (written just after) go with the end."""
+        deadline = time.monotonic() + 0.05
+        err = select.poll()
+        if self.proc.stderr is not None and not self.proc.stderr.closed:
+            err.register(self.proc.stderr.fileno(), select.POLLIN)
+            while (left := deadline - time.monotonic()) > 0 and err.poll(left * 1000) and self.stderr.drain():
+                pass
+        last = b"".join(self._pieces)
+        if last.strip():  # a last line without a newline
+            self._ready.append(_Line(last, self.stderr.taken()))
+        self._ready.append(_EOF)
+        self._stop_reading()
+
+    def _stop_reading(self) -> None:
+        self._reading = False
+        self._poll.unregister(self._out)
 
     def describe_exit(self) -> str:
         try:
@@ -138,12 +185,26 @@ class _Process:
         return f"exited with status {code}"
 
     def stop(self, grace: float = 2.0) -> None:
-        self.send(protocol.STOP)
-        self._outbox.put(None)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.proc.wait(timeout=grace)  # a clean exit, or the kill below
+        """Send the stop and close stdin, read what the program still writes until it exits (within ``grace``
+        seconds), then kill it and everything it started."""
+        self.send(protocol.encode(protocol.STOP))
+        self._closing = True
+        deadline = time.monotonic() + grace
+        while True:
+            self._pump(0.0 if grace <= 0 else min(0.05, max(0.0, deadline - time.monotonic())))
+            self._drain_stderr()  # a program blocked writing to a full stderr pipe could not exit
+            if self.proc.poll() is not None or time.monotonic() >= deadline:
+                break
+        while self._reading and self.proc.returncode is not None and self._pump(0.0):
+            pass  # what it wrote before it exited
+        self.stderr.close()
+        if self._err >= 0:
+            self._poll.unregister(self._err)
+            self._err = -1
         kill(self.proc)
-        self.stderr.join(1.0)
+        if self._reading:
+            self._ready.append(_EOF)
+            self._stop_reading()
 
 
 def _fault(event: Any, proc: _Process, timeout_text: str, exit_suffix: str = "") -> str | None:
@@ -193,7 +254,7 @@ class PersistentAdapter(Adapter):
         except OSError as exc:
             raise AdapterError(str(exc)) from None
         self.proc = proc
-        proc.send(protocol.HELLO)
+        proc.send(protocol.encode(protocol.HELLO))
         event = proc.next_event(self.startup_timeout)
         problem = _fault(event, proc, f"no hello response within {self.startup_timeout:g} s", " before answering hello")
         if problem is None:
@@ -265,7 +326,7 @@ class PersistentAdapter(Adapter):
                 if not in_flight:
                     oldest_since = self.clock()
                 in_flight[seq] = (vector, self.clock())
-                self.proc.send(protocol.case_message(seq, vector))
+                self.proc.send(protocol.case_line(seq, vector))
             if self.broken:  # nothing is in flight: a restart clears it first, and nothing is sent once broken
                 for vector in [*retry, *source]:
                     why = unsupported_reason(self.supports, vector)

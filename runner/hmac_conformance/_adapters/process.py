@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import os
-import select
 import selectors
 import shlex
 import signal
 import subprocess
-import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -85,47 +83,45 @@ def kill(proc: subprocess.Popen[bytes]) -> None:
 
 
 class StderrTail:
-    """Drains a stream on a thread, keeping only its last STDERR_KEEP bytes (a flood costs no memory)."""
+    """The last STDERR_KEEP bytes of a process's stderr (a flood costs no memory), read from the pipe ``fd``
+    (non-blocking) whenever its owner asks."""
 
-    def __init__(self, stream: object) -> None:
-        try:
-            self._fd: int | None = stream.fileno()  # type: ignore[attr-defined]
-        except (AttributeError, OSError, ValueError):
-            self._fd = None
+    def __init__(self, fd: int) -> None:
+        self._fd: int | None = fd
         self._buf = bytearray()
-        self._lock = threading.Lock()
-        self._thread = threading.Thread(target=self._drain, args=(stream,), daemon=True)
-        self._thread.start()
 
-    def _drain(self, stream: object) -> None:
-        read = getattr(stream, "read1", None) or stream.read  # type: ignore[attr-defined]
-        try:
-            while chunk := read(65536):
-                with self._lock:
-                    self._buf += chunk
-                    if len(self._buf) > 2 * STDERR_KEEP:
-                        del self._buf[:-STDERR_KEEP]
-        except (OSError, ValueError):
-            pass
-
-    def take(self) -> str:
-        """The text collected since the last call (waiting up to 50 ms for what is still in the pipe, so
-        that what a program wrote to stderr just before answering is attributed to that answer)."""
-        deadline = time.monotonic() + 0.05
-        while self._fd is not None and time.monotonic() < deadline:
+    def drain(self) -> bool:
+        """Read what the pipe holds now, without waiting; False once it has ended (or was closed)."""
+        for _ in range(16):  # a pipe holds 64 KiB unless the program asked for more: up to 1 MiB at once
+            if self._fd is None:
+                return False
             try:
-                pending = select.select([self._fd], [], [], 0)[0]
-            except (OSError, ValueError):
-                break
-            if not pending:
-                break
-            time.sleep(0.001)
-        with self._lock:
-            data, self._buf = bytes(self._buf[-STDERR_KEEP:]), bytearray()
+                chunk = os.read(self._fd, 65536)
+            except BlockingIOError:
+                return True
+            except OSError:
+                chunk = b""
+            if not chunk:
+                self._fd = None
+                return False
+            self._buf += chunk
+            if len(self._buf) > 2 * STDERR_KEEP:
+                del self._buf[:-STDERR_KEEP]
+        return True
+
+    def close(self) -> None:
+        """Read no more (the pipe is about to be closed, and its number may be given to another file)."""
+        self._fd = None
+
+    def taken(self) -> str:
+        """The text read since the last call."""
+        data, self._buf = bytes(self._buf[-STDERR_KEEP:]), bytearray()
         return data.decode("utf-8", "replace")
 
-    def join(self, timeout: float) -> None:
-        self._thread.join(timeout)
+    def take(self) -> str:
+        """Everything written so far and not yet taken."""
+        self.drain()
+        return self.taken()
 
 
 @dataclass
