@@ -3,8 +3,10 @@ thousands of mutations of them (a key dropped or added, a value of another type,
 
 from __future__ import annotations
 
+import base64
 import copy
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,7 @@ from hypothesis import strategies as st
 
 from hmac_conformance import _fastschema, _schemas, schemes
 from hmac_conformance import _yamlsafe as yamlsafe
+from tests.conftest import ROOT
 
 VECTORS = Path(__file__).parents[1] / "vectors"
 FILES = sorted(VECTORS.rglob("*.yaml"))
@@ -120,3 +123,22 @@ def test_a_keyword_outside_the_subset_falls_back_to_jsonschema():
     validator = _schemas.validator({"contains": {"const": 1}})
     assert _fastschema.check(validator) == validator.is_valid
     assert not _fastschema.check(validator)([2]) and _fastschema.check(validator)([2, 1])
+
+
+def _b64_text(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+_BASE64_EDGES = st.text(alphabet="AZaz09+/=\n\r -_é\x00", max_size=14)
+
+
+@given(st.one_of(_BASE64_EDGES, _BASE64_EDGES.map(lambda t: t + "\n"), st.binary(max_size=12).map(_b64_text)))
+def test_the_base64_check_is_the_pattern(text):
+    """The faster check of padded Base64 answers exactly what re.search with the schema's pattern answers: every
+    length, padding in and out of place, characters outside the alphabet, a final newline, two of them."""
+    assert _fastschema._padded_base64(text) is (re.search(_fastschema.BASE64_PATTERN, text) is not None)
+
+
+def test_the_common_schema_writes_base64_as_the_fast_check_knows_it():
+    common = json.loads((ROOT / "schema" / "common.schema.json").read_text(encoding="utf-8"))
+    assert common["$defs"]["b64"]["pattern"] == _fastschema.BASE64_PATTERN, "else the faster check is never used"

@@ -55,6 +55,22 @@ _TYPES: dict[str, Check] = {
 }
 
 
+#: Padded Base64 as the common schema writes it. Python's re steps through its repeated four-character group one
+#: group at a time; one run of the alphabet and a length check decide the same, several times faster on long text.
+BASE64_PATTERN = "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"
+_BASE64_RUN = re.compile("[A-Za-z0-9+/]*={0,2}").fullmatch
+
+
+def _padded_base64(x: str) -> bool:
+    """``re.search(BASE64_PATTERN, x) is not None`` (its "$" also matches before a final newline)."""
+    text = x[:-1] if x.endswith("\n") else x
+    return len(text) % 4 == 0 and _BASE64_RUN(text) is not None
+
+
+#: Patterns with an equivalent check that is faster than re on them (each proven equal by tests/test_fastschema.py).
+_EQUIVALENT: dict[str, Check] = {BASE64_PATTERN: _padded_base64}
+
+
 #: The order in which a schema's keywords are tried: the result is their conjunction whatever the order, so the
 #: cheap ones that most often decide (the shape of an object) go first.
 _CHEAP_FIRST = {name: rank for rank, name in enumerate(["type", "required", "additionalProperties", "const", "enum"])}
@@ -182,6 +198,9 @@ class _Compiler:
         if name == "maxLength":
             return lambda x: not isinstance(x, str) or len(x) <= value
         if name == "pattern":
+            fast = _EQUIVALENT.get(value)
+            if fast is not None:
+                return lambda x: not isinstance(x, str) or fast(x)
             search = re.compile(value).search
             return lambda x: not isinstance(x, str) or search(x) is not None
         if name == "format":
