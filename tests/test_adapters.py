@@ -14,6 +14,7 @@ import pytest
 from hmac_conformance import _adapters as adapters
 from hmac_conformance import _protocol as protocol
 from hmac_conformance import _reference as reference
+from hmac_conformance import schemes
 from hmac_conformance._adapters import base, inprocess, oneshot
 from hmac_conformance._adapters.inprocess import InProcessAdapter, load_target
 from hmac_conformance._adapters.oneshot import OneShotAdapter
@@ -47,6 +48,21 @@ VERIFY = VECTORS["firstvision/verify/replay/seen-id"]
 )
 def test_unsupported_reason(supports, why):
     assert base.unsupported_reason(supports, MAC) == why
+
+
+@pytest.mark.parametrize(
+    ("entry", "key", "needed", "why"),
+    [
+        ({"features": ["a", "b"]}, "features", ["b", "a"], None),
+        ({"features": ["a"]}, "features", [], None),
+        ({}, "features", ["z", "a", "z"], "feature a, z not supported"),
+        ({"features": ["b"]}, "features", ["c", "b", "a"], "feature a, c not supported"),
+        ({"algorithms": ["sha256"]}, "algorithms", {"sha512"}, "algorithm sha512 not supported"),
+        ({"algorithms": ["sha256"]}, "features", ["sha256"], "feature sha256 not supported"),
+    ],
+)
+def test_missing_names_what_the_entry_lacks_sorted_once_each(entry, key, needed, why):
+    assert schemes.missing(entry, needed, key) == why
 
 
 # -- in-process ------------------------------------------------------------------------------------------------------

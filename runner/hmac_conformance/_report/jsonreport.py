@@ -139,6 +139,10 @@ def _chunks(
     yield text[position:]
 
 
+#: json.dumps(x, ensure_ascii=False), built once: json.dumps builds an encoder per call when given an option.
+_line = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def _block(keyed: bool, records: Iterable[Any], indent: int) -> Iterator[str]:
     """An object of (key, record) pairs or an array of records, one record per line, as ``json.dumps`` with
     ``indent=1`` would open and close it at this indentation."""
@@ -148,9 +152,9 @@ def _block(keyed: bool, records: Iterable[Any], indent: int) -> Iterator[str]:
     for record in records:
         if keyed:
             key, value = record
-            line = f"{json.dumps(key, ensure_ascii=False)}: {json.dumps(value, ensure_ascii=False)}"
+            line = f"{_line(key)}: {_line(value)}"
         else:
-            line = json.dumps(record, ensure_ascii=False)
+            line = _line(record)
         yield separator + line
         separator = "," + inner
     yield opening + closing if separator[0] == opening else "\n" + " " * indent + closing

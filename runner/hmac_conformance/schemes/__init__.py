@@ -226,8 +226,9 @@ class Catalogue:
 
 def missing(entry: Mapping[str, Any], needed: Iterable[str], key: str = "features") -> str | None:
     """The usual capability check: which of the ``needed`` names the entry's list ``key`` lacks."""
-    lacking = sorted(set(needed) - set(entry.get(key, ())))
-    return f"{key.rstrip('s')} {', '.join(lacking)} not supported" if lacking else None
+    have = entry.get(key, ())
+    lacking = [name for name in needed if name not in have]  # a few names in a short list: no sets per case
+    return f"{key.rstrip('s')} {', '.join(sorted(set(lacking)))} not supported" if lacking else None
 
 
 # -- the registry --------------------------------------------------------------------------------------------------

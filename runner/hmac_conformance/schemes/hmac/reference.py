@@ -27,7 +27,7 @@ MIN_TAG_LENGTH = 10
 
 def full_mac(algorithm: str, key: bytes, message: bytes) -> bytes:
     """HMAC with the full output length (MAC-1, MAC-2)."""
-    return _hmac.new(key, message, ALGORITHMS[algorithm][0]).digest()
+    return _hmac.digest(key, message, ALGORITHMS[algorithm][0])  # the one-shot form: no HMAC object per call
 
 
 def mac(*, algorithm: str, key: bytes, message: bytes, tag_length: int) -> dict[str, Any]:

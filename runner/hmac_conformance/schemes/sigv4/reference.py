@@ -59,7 +59,7 @@ def sha256_hex(data: bytes) -> str:
 
 
 def hmac_sha256(key: bytes, data: bytes) -> bytes:
-    return hmac.new(key, data, hashlib.sha256).digest()
+    return hmac.digest(key, data, "sha256")
 
 
 def ascii_lower(text: str) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import hmac
 import re
 from typing import Any
@@ -67,7 +66,7 @@ def signed_content(msg_id: str, timestamp: str, payload: bytes) -> bytes:
 
 def mac(key: bytes, content: bytes) -> bytes:
     """SW-9: HMAC-SHA256."""
-    return hmac.new(key, content, hashlib.sha256).digest()
+    return hmac.digest(key, content, "sha256")
 
 
 def sign(*, secret: str, msg_id: str, timestamp: str, payload: bytes) -> dict[str, Any]:
