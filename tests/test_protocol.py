@@ -6,7 +6,7 @@ import json
 import re
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from hmac_conformance import _protocol as protocol
@@ -51,6 +51,40 @@ def test_a_value_is_written_as_json_dumps_writes_it(value):
     out: list[str] = []
     protocol._json_text(value, out)
     assert "".join(out) == json.dumps(to_wire(value), separators=(",", ":"), ensure_ascii=True)
+
+
+_ENVELOPE_VALUES = st.one_of(
+    st.none(), st.booleans(), st.integers(min_value=-2, max_value=2**53 + 1), st.just(2**53 - 1), st.text(max_size=8),
+    st.sampled_from(["result", "case", "hello"]), st.dictionaries(st.sampled_from(["reason", "message", "tag"]),
+    st.text(max_size=3), max_size=2), st.lists(st.integers(), max_size=2),
+)  # fmt: skip
+_ENVELOPES = st.dictionaries(
+    st.sampled_from(["type", "seq", "output", "skip", "error", "extra"]), _ENVELOPE_VALUES, max_size=5
+) | st.builds(
+    lambda seq, output, more: {"type": "result", "seq": seq, "output": output, **more},
+    st.integers(min_value=-2, max_value=2**53 + 1) | _ENVELOPE_VALUES,
+    st.dictionaries(st.text(max_size=3), st.text(max_size=3), max_size=2) | _ENVELOPE_VALUES,
+    st.dictionaries(st.sampled_from(["type", "skip", "error", "extra"]), _ENVELOPE_VALUES, max_size=1),
+)
+
+
+@given(_ENVELOPES)
+@example({"type": "result", "seq": 1, "output": {}, "extra": 1})
+@example({"type": "result", "seq": 1, "output": {}, "skip": {"reason": "x"}})
+@example({"type": "result", "seq": 2**53, "output": {}})
+def test_a_plain_answer_is_one_the_envelope_schema_accepts(message):
+    """The hot path skips the schema only for messages the schema accepts."""
+    if protocol._plain_answer(message):
+        assert _schemas.message("result").is_valid(message), message
+
+
+def test_the_usual_answer_takes_the_plain_path():
+    assert protocol._plain_answer({"type": "result", "seq": 0, "output": {}})
+    assert protocol._plain_answer({"type": "result", "seq": 2**53 - 1, "output": {"tag": "AA=="}})
+    for other in ({"type": "result", "seq": True, "output": {}}, {"type": "result", "seq": -1, "output": {}},
+                  {"type": "result", "seq": 2**53, "output": {}}, {"type": "result", "seq": 1, "output": []},
+                  {"type": "result", "seq": 1, "skip": {"reason": "x"}}, {"type": "case", "seq": 1, "output": {}}):  # fmt: skip
+        assert not protocol._plain_answer(other), other
 
 
 def test_documented_examples_parse():
