@@ -4,11 +4,14 @@ vector that holds them expanded."""
 
 from __future__ import annotations
 
+import base64
 import copy
 import pickle
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from hmac_conformance import _model
 from hmac_conformance._load import LoadResult, load_file
@@ -121,3 +124,41 @@ def test_fresh_copy_is_a_deep_copy(value):
             twins = list(twin.values()) if isinstance(twin, dict) else list(twin)
             mutable += children
             seen_copy += twins
+
+
+_UNITS = st.one_of(
+    st.binary(max_size=7).map(lambda b: {"hex": b.hex()}),
+    st.text(max_size=4).filter(lambda t: not any(0xD800 <= ord(c) <= 0xDFFF for c in t)).map(lambda t: {"utf8": t}),
+)
+_SPECS = st.recursive(
+    _UNITS,
+    lambda inner: (
+        st.builds(lambda unit, count: {"repeat": unit, "count": count}, inner, st.integers(0, 40))
+        | st.lists(inner, max_size=3).map(lambda parts: {"concat": parts})
+    ),
+    max_leaves=6,
+)
+
+
+@given(_SPECS)
+def test_base64_made_from_a_spec_is_the_base64_of_its_bytes(spec):
+    """Repeats of every unit length (whole three-byte groups or not, empty), any count, nested and concatenated."""
+    assert _model.base64_text(spec) == base64.b64encode(_model.materialise(spec)).decode("ascii")
+
+
+def test_a_large_input_goes_on_the_wire_as_base64_without_being_expanded(tmp_path, monkeypatch):
+    (vector,) = loaded(write(tmp_path, "large", LARGE)).vectors
+    wire = vector.wire_input()
+    assert isinstance(wire["message"], _model.Base64Text)
+    assert base64.b64decode(wire["message"]) == vector.input["message"]
+    expand = _model.materialise
+
+    def small_only(spec, at=()):
+        assert _model.byte_size(spec) <= 64, "a large byte string was expanded"
+        return expand(spec, at)
+
+    monkeypatch.setattr(_model, "materialise", small_only)
+    assert vector.wire_input()["message"] == wire["message"]
+    monkeypatch.undo()
+    (small,) = loaded(write(tmp_path, "small", 3)).vectors
+    assert small.wire_input() == small.input, "a small input goes as it is held"
