@@ -464,3 +464,138 @@ def _collected(proc: _Process) -> list[Any]:
     while (event := proc.next_event(1)) is not None and event is not _EOF:
         events.append(event)
     return events
+
+
+def test_process_writes_what_the_pipe_cannot_hold_as_the_program_reads_it():
+    """800 KB of cases sent before the program reads any (a pipe holds 64 KiB), and nothing answered before all of
+    it is read: the rest waits in the queue and goes as the pipe empties, whole and in order."""
+    proc = process(
+        "import sys, time\n"
+        "time.sleep(0.3)\n"
+        "lines = []\n"
+        "for raw in sys.stdin.buffer:\n"
+        "    if raw == b'end\\n': break\n"
+        "    lines.append(len(raw))\n"
+        "print(*lines, flush=True)\n"
+    )
+    try:
+        lines = [b"%d:" % i + b"x" * 20_000 + b"\n" for i in range(40)]
+        for line in [*lines, b"end\n"]:
+            proc.send(line)
+        assert [int(n) for n in proc.next_event(10).split()] == [len(line) for line in lines]
+    finally:
+        proc.stop(grace=0)
+
+
+def test_a_program_that_reads_nothing_still_lets_the_wait_end_on_time():
+    proc = process("import time; time.sleep(30)")
+    try:
+        proc.send(b"x" * 300_000 + b"\n")  # more than the pipe holds: the rest waits to be written
+        started = time.monotonic()
+        assert proc.next_event(0.5) is None
+        assert 0.45 <= time.monotonic() - started < 3
+    finally:
+        proc.stop(grace=0)
+
+
+def test_stop_reads_what_the_program_wrote_before_it_exited():
+    """A program that made its stdout pipe hold 1 MiB, wrote 200 KB and a last line without a newline, and exited
+    before the runner read any of it: the stop still reads all of it, then the end."""
+    proc = process(
+        "import fcntl, sys\n"
+        "fcntl.fcntl(1, fcntl.F_SETPIPE_SZ, 1 << 20)\n"
+        "for i in range(2000): sys.stdout.write('%099d\\n' % i)\n"
+        "sys.stdout.write('tail'); sys.stdout.flush()\n"
+    )
+    proc.proc.wait(10)
+    proc.stop(grace=5)
+    events = []
+    while (event := proc.next_event(0)) is not None and event is not _EOF:
+        events.append(bytes(event))
+    assert event is _EOF
+    assert events[-1] == b"tail" and [int(e) for e in events[:-1]] == list(range(2000))
+
+
+def test_stop_ends_when_a_child_of_the_program_keeps_its_stdout_open():
+    proc = process("import subprocess, sys; subprocess.Popen(['sleep', '30']); sys.stdin.readline()")
+    started = time.monotonic()
+    proc.stop(grace=2)
+    assert time.monotonic() - started < 5
+    assert proc.next_event(0) is _EOF, "what was not seen to end is ended by the kill"
+
+
+def test_stop_kills_a_program_that_ignores_it_and_reports_the_end():
+    proc = process("import time; time.sleep(30)")
+    started = time.monotonic()
+    proc.stop(grace=0.3)
+    assert time.monotonic() - started < 3 and proc.proc.returncode == -9
+    assert proc.next_event(0) is _EOF
+
+
+def test_process_whose_stdin_is_closed_gets_nothing_more_and_is_still_read():
+    """A program that closes its stdin makes the next write fail: what is queued is dropped, stdin is closed on
+    the runner's side too, and what the program still prints is read."""
+    proc = process("import os, sys, time; os.close(0); time.sleep(0.2); print('still here', flush=True)")
+    try:
+        time.sleep(0.1)
+        proc.send(b"x" * 200_000 + b"\n")
+        assert bytes(proc.next_event(5)) == b"still here\n"
+        assert proc.proc.stdin.closed and not proc._queued
+        assert proc.next_event(5) is _EOF
+    finally:
+        proc.stop(grace=0)
+
+
+def test_process_drains_a_stderr_flood_while_waiting_for_an_answer():
+    """A program that writes 1 MB to stderr before answering would block on the full pipe unless the runner
+    reads stderr while it waits; only the tail is kept."""
+    proc = process("import sys; sys.stderr.write('e' * 1_000_000 + 'END'); sys.stderr.flush(); print('{}', flush=True)")
+    try:
+        line = proc.next_event(10)
+        assert bytes(line) == b"{}\n" and line.stderr.endswith("END") and len(line.stderr) <= 16 * 1024
+    finally:
+        proc.stop(grace=0)
+
+
+def test_waiting_for_an_answer_sleeps_and_gives_up_on_time():
+    """Stderr written while the runner waits wakes it without ending the wait; with nothing on stdout the wait
+    ends after the time given, having slept rather than spun."""
+    proc = process(
+        "import sys, time\n"
+        "time.sleep(0.1); sys.stderr.write('working'); sys.stderr.flush()\n"
+        "time.sleep(0.3); print('{}', flush=True); time.sleep(30)\n"
+    )
+    try:
+        assert bytes(proc.next_event(0.9)) == b"{}\n", "a wake for stderr is not the end of the wait"
+        cpu = time.process_time()
+        started = time.monotonic()
+        assert proc.next_event(0.5) is None
+        assert 0.45 <= time.monotonic() - started < 3
+        assert time.process_time() - cpu < 0.2, "waited without spinning"
+    finally:
+        proc.stop(grace=0)
+
+
+def test_process_end_is_reported_without_waiting_for_stderr_to_close():
+    """A program that closes stdout but keeps stderr open: the end is reported after a short look for last words,
+    not after stderr ends."""
+    proc = process("import os, time; os.close(1); time.sleep(30)")
+    try:
+        started = time.monotonic()
+        assert proc.next_event(5) is _EOF
+        assert time.monotonic() - started < 0.9
+    finally:
+        proc.stop(grace=0)
+
+
+def test_stop_waits_for_the_exit_in_short_polls_and_not_at_all_with_no_grace():
+    """stop() polls at most 50 ms at a time while the program exits (so it reads its output and sees the exit
+    soon); with no grace it does not wait for output before the kill."""
+    script = "import sys, time\nsys.stdin.readline()\ntime.sleep(0.3)\n"
+    for grace, check in ((2.0, lambda waits: 0 < max(waits) <= 0.05), (0.0, lambda waits: max(waits) == 0)):
+        proc = process(script)
+        waits: list[float] = []
+        pump = proc._pump
+        proc._pump = lambda timeout, pump=pump, waits=waits: (waits.append(timeout), pump(timeout))[1]  # type: ignore[method-assign]
+        proc.stop(grace=grace)
+        assert waits and check(waits), (grace, waits)
