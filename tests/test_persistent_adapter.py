@@ -547,9 +547,9 @@ def test_process_whose_stdin_is_closed_gets_nothing_more_and_is_still_read():
 
 
 def test_process_drains_a_stderr_flood_while_waiting_for_an_answer():
-    """A program that writes 1 MB to stderr before answering would block on the full pipe unless the runner
-    reads stderr while it waits; only the tail is kept."""
-    proc = process("import sys; sys.stderr.write('e' * 1_000_000 + 'END'); sys.stderr.flush(); print('{}', flush=True)")
+    """A program that writes 4 MB to stderr before answering (more than one look at stderr reads) would block on
+    the full pipe unless the runner keeps reading stderr while it waits; only the tail is kept."""
+    proc = process("import sys; sys.stderr.write('e' * 4_000_000 + 'END'); sys.stderr.flush(); print('{}', flush=True)")
     try:
         line = proc.next_event(10)
         assert bytes(line) == b"{}\n" and line.stderr.endswith("END") and len(line.stderr) <= 16 * 1024
