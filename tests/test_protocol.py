@@ -187,7 +187,10 @@ def test_bad_hello_responses():
             "lone surrogate",
         ),
         (b'\xef\xbb\xbf{"type":"result","seq":1,"output":{}}', "not JSON"),
-        ('\ufeff{"type":"result","seq":1,"output":{}}', "Unexpected UTF-8 BOM"),
+        (
+            '\ufeff{"type":"result","seq":1,"output":{}}',
+            "(Unexpected UTF-8 BOM (decode using utf-8-sig): line 1 column 1 (char 0))",
+        ),
         ('{"type":"result","seq":1,"output":{"a":1,"b":2,"c":3,"b":4}}', "duplicate key 'b'"),
     ],
 )
