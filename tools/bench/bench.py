@@ -289,8 +289,14 @@ file, or in the runner's or a scheme's source, misses). Each target is judged co
   when they hold 8 MiB or more.
 - **Schemas.** The JSON Schemas are compiled once into closures that answer "valid?" (`_fastschema.py`);
   jsonschema is consulted only for a file or message that is not valid, to find and word its errors.
-- **Persistent mode.** Cases are pipelined (64 in flight) and written and read in batches; what remains per
-  case is building the case message, parsing and checking the answer strictly, and comparing it.
+- **Persistent mode.** Cases are pipelined (64 in flight). The runner drives the implementation's pipes from
+  the thread that judges the answers (poll and non-blocking pipes: no reader or writer threads, no lock or
+  thread switch between a case and its answer), and each read hands over every answer it holds. A case line is
+  written directly (the same bytes as `json.dumps`), and a 1 MiB repeated message goes out as Base64 made from
+  its spec, never expanded. The usual answer (`type`, `seq`, `output`) is recognised by a direct check that
+  implies the envelope schema; the output is still checked against its operation's schema. What remains per
+  case is Python work of a few microseconds each: writing the line, parsing the answer strictly (duplicate
+  keys, numbers, surrogates), checking and decoding the output, comparing it and recording the result.
 - **Cache.** A file that loaded without problems, and the fact that its vectors' cross-checks passed, are kept
   in a content-hash cache (`_cache.py`): the key is a SHA-256 of the file's bytes, the tool's version, and every
   source and schema file of the runner and of the registered schemes, so an entry is never stale. A warm run
