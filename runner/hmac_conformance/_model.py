@@ -7,7 +7,7 @@ import binascii
 import copy
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -126,16 +126,16 @@ class Deferred:
 
     def value(self) -> Any:
         """A fresh value with every byte string expanded (a copy: no caller can change what the next one gets)."""
-        data = fresh_copy(self.data)
-        for at in self.byte_paths:
-            set_at(data, at, materialise(_get_at(self.data, at)))
-        return data
+        return self._each_byte_string(materialise)
 
     def wire(self) -> Any:
         """A fresh value with every byte string as its Base64 text, made from its spec (never expanded)."""
+        return self._each_byte_string(base64_text)
+
+    def _each_byte_string(self, made: Callable[[dict[str, Any]], Any]) -> Any:
         data = fresh_copy(self.data)
         for at in self.byte_paths:
-            set_at(data, at, base64_text(_get_at(self.data, at)))
+            set_at(data, at, made(_get_at(self.data, at)))
         return data
 
 

@@ -104,7 +104,13 @@ class _Process:
         return False
 
     def _drain_stderr(self) -> None:
-        if not self.stderr.drain() and self._err >= 0:
+        if not self.stderr.drain():
+            self._close_stderr()
+
+    def _close_stderr(self) -> None:
+        """Read stderr no more: it ended, or the process is about to be killed (and the pipe's number reused)."""
+        self.stderr.close()
+        if self._err >= 0:
             self._poll.unregister(self._err)
             self._err = -1
 
@@ -161,17 +167,14 @@ class _Process:
 
     def _end(self) -> None:
         """Stdout ended. A dying program's last words on stderr (written just after) go with the end."""
+        self._stop_reading()  # the poll now watches stderr alone, while it is open
         deadline = time.monotonic() + 0.05
-        err = select.poll()
-        if self.proc.stderr is not None and not self.proc.stderr.closed:
-            err.register(self.proc.stderr.fileno(), select.POLLIN)
-            while (left := deadline - time.monotonic()) > 0 and err.poll(left * 1000) and self.stderr.drain():
-                pass
+        while self._err >= 0 and (left := deadline - time.monotonic()) > 0 and self._poll.poll(left * 1000):
+            self._drain_stderr()
         last = b"".join(self._pieces)
         if last.strip():  # a last line without a newline
             self._ready.append(_Line(last, self.stderr.taken()))
         self._ready.append(_EOF)
-        self._stop_reading()
 
     def _stop_reading(self) -> None:
         self._reading = False
@@ -197,10 +200,7 @@ class _Process:
                 break
         while self._reading and self.proc.returncode is not None and self._pump(0.0):
             pass  # what it wrote before it exited
-        self.stderr.close()
-        if self._err >= 0:
-            self._poll.unregister(self._err)
-            self._err = -1
+        self._close_stderr()
         kill(self.proc)
         if self._reading:
             self._ready.append(_EOF)
