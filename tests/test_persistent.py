@@ -78,8 +78,8 @@ class FakeProcess:
         self.dead = False
         world.processes.append(self)
 
-    def send(self, line: bytes) -> None:
-        message = json.loads(line)  # what the adapter wrote on the wire
+    def send(self, *pieces: bytes) -> None:
+        message = json.loads(b"".join(pieces))  # what the adapter wrote on the wire
         self.world.sent.append(message)
         if self.dead:
             return

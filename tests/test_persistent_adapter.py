@@ -5,6 +5,7 @@ of cases in flight, and what a broken implementation's remaining vectors become.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 import time
@@ -23,11 +24,11 @@ from tests.test_persistent import HELLO, VECTORS, Clock, FakeProcess, World, ans
 class Recording(FakeProcess):
     """A fake process that also records how it was stopped and how many cases it had in flight at most."""
 
-    def send(self, line: bytes) -> None:
-        if json.loads(line)["type"] == "case" and not self.dead:
+    def send(self, *pieces: bytes) -> None:
+        if json.loads(b"".join(pieces))["type"] == "case" and not self.dead:
             self.world.in_flight += 1
             self.world.most_in_flight = max(self.world.most_in_flight, self.world.in_flight)
-        super().send(line)
+        super().send(*pieces)
 
     def next_event(self, timeout: float) -> Any:
         event = super().next_event(timeout)
@@ -483,6 +484,24 @@ def test_process_writes_what_the_pipe_cannot_hold_as_the_program_reads_it():
         for line in [*lines, b"end\n"]:
             proc.send(line)
         assert [int(n) for n in proc.next_event(10).split()] == [len(line) for line in lines]
+    finally:
+        proc.stop(grace=0)
+
+
+def test_a_line_sent_in_pieces_arrives_whole_in_order():
+    """A large case goes in pieces: one buffer repeated, empty pieces, more pieces than one write takes and a piece
+    larger than the pipe, so writes end inside a piece; the program reads exactly the bytes of the joined line."""
+    proc = process(
+        "import hashlib, sys\n"
+        "line = sys.stdin.buffer.readline()\n"
+        "print(len(line), hashlib.sha256(line).hexdigest(), flush=True)\n"
+    )
+    try:
+        block = bytes(range(11, 256)) * 7  # 1715 bytes without a newline: writes of 64 KiB end inside it
+        pieces = [b"{", b"", *[block] * 1500, b"", b"x" * 300_000, b"}\n"]
+        proc.send(*pieces)
+        line = b"".join(pieces)
+        assert proc.next_event(10).split() == [b"%d" % len(line), hashlib.sha256(line).hexdigest().encode()]
     finally:
         proc.stop(grace=0)
 

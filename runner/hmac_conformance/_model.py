@@ -91,24 +91,40 @@ def materialise(spec: dict[str, Any], at: tuple[str | int, ...] = ()) -> bytes:
     return b"".join(materialise(part, (*at, "concat", i)) for i, part in enumerate(spec["concat"]))
 
 
-class Base64Text(str):
-    """The Base64 text of a byte string, ready to go into JSON as it is (its alphabet needs no escaping)."""
+@dataclass(frozen=True)
+class Base64Text:
+    """The Base64 text of a byte string, as ASCII bytes ready to go into JSON as they are (the alphabet needs no
+    escaping), in pieces that may repeat one buffer: a large repeated message is written to an implementation
+    from a few kilobytes, never copied into a megabyte of text (each fresh megabyte cost a millisecond)."""
+
+    pieces: tuple[bytes, ...]
+
+    @property
+    def ascii(self) -> bytes:
+        return b"".join(self.pieces)
+
+
+#: The size of the buffer a repeated text is made of (what one write to a pipe takes).
+_PIECE_BYTES = 64 * 1024
 
 
 def base64_text(spec: dict[str, Any]) -> Base64Text:
     """The Base64 of what ``spec`` expands to. A repeat is encoded a few units at a time and that text repeated
     (units that fill whole three-byte groups encode alike wherever they stand), so a 1 MiB repeated message costs
-    microseconds instead of a megabyte expanded and encoded."""
-    if "repeat" in spec:
-        unit = materialise(spec["repeat"])
-        group = 3 // math.gcd(len(unit), 3)  # this many units end on a three-byte boundary
-        whole, rest = divmod(spec["count"], group)
-        return Base64Text(_base64(unit * group) * whole + _base64(unit * rest))
-    return Base64Text(_base64(materialise(spec)))
+    microseconds, never a megabyte expanded and encoded."""
+    if "repeat" not in spec:
+        return Base64Text((_base64(materialise(spec)),))
+    unit = materialise(spec["repeat"])
+    group = 3 // math.gcd(len(unit), 3)  # this many units end on a three-byte boundary
+    whole, rest = divmod(spec["count"], group)
+    text = _base64(unit * group)
+    per_piece = max(1, _PIECE_BYTES // max(1, len(text)))
+    full, last = divmod(whole, per_piece)
+    return Base64Text((text * per_piece,) * full + (text * last, _base64(unit * rest)))
 
 
-def _base64(data: bytes) -> str:
-    return binascii.b2a_base64(data, newline=False).decode("ascii")
+def _base64(data: bytes) -> bytes:
+    return binascii.b2a_base64(data, newline=False)
 
 
 #: A vector whose byte strings expand to more than this in all keeps them as written and expands them on each

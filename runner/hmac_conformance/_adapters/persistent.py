@@ -14,6 +14,7 @@ run's wall time stays bounded by the timeouts.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import select
 import subprocess
@@ -33,6 +34,8 @@ from hmac_conformance._outcome import Response
 _EOF = object()
 #: Bytes asked of one read of the implementation's stdout.
 _READ_CHUNK = 1 << 16
+#: Pieces given to one write (the system's limit, which POSIX puts at 16 or more; Linux's is 1024).
+_IOV_MAX = max(16, min(512, os.sysconf("SC_IOV_MAX")))
 
 
 class _Line(bytes):
@@ -64,7 +67,7 @@ class _Process:
             os.set_blocking(stream.fileno(), False)
         self.stderr = StderrTail(self.proc.stderr.fileno())
         self._ready: deque[Any] = deque()
-        self._queued = bytearray()  # sent, not yet written
+        self._queued: deque[bytes | memoryview] = deque()  # sent, not yet written
         self._closing = False  # stdin is closed once the queue is written (after the stop)
         self._poll = select.poll()  # not select.select, which fails on descriptors above 1023
         self._poll.register(self._out, select.POLLIN)
@@ -74,8 +77,11 @@ class _Process:
         self._pieces: list[bytes] = []  # the line being received, not yet ended by a newline
         self._size = 0
 
-    def send(self, line: bytes) -> None:
-        self._queued += line
+    def send(self, *pieces: bytes) -> None:
+        """Queue one line, given whole or in pieces (a large case's Base64 is a piece: it is never copied)."""
+        for piece in pieces:
+            if piece:
+                self._queued.append(piece)
 
     def next_event(self, timeout: float) -> Any:
         """A line, a ProtocolError, _EOF, or None on timeout."""
@@ -118,9 +124,17 @@ class _Process:
         """Write as much of the queue as the pipe takes; False once stdin is closed."""
         if self.proc.stdin is None or self.proc.stdin.closed:
             return False
+        queued = self._queued
         try:
-            while self._queued:
-                del self._queued[: os.write(self._in, self._queued)]
+            while queued:
+                written = os.writev(self._in, list(itertools.islice(queued, _IOV_MAX)))
+                while written:  # drop what was written: whole pieces, then the start of one
+                    first = queued[0]
+                    if len(first) > written:
+                        queued[0] = memoryview(first)[written:]
+                        break
+                    written -= len(first)
+                    queued.popleft()
         except BlockingIOError:
             return True
         except OSError:  # the program closed its stdin or died: its stdout tells the rest
@@ -326,7 +340,7 @@ class PersistentAdapter(Adapter):
                 if not in_flight:
                     oldest_since = self.clock()
                 in_flight[seq] = (vector, self.clock())
-                self.proc.send(protocol.case_line(seq, vector))
+                self.proc.send(*protocol.case_pieces(seq, vector))
             if self.broken:  # nothing is in flight: a restart clears it first, and nothing is sent once broken
                 for vector in [*retry, *source]:
                     why = unsupported_reason(self.supports, vector)
