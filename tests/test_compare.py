@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from hmac_conformance._adapters.inprocess import InProcessAdapter, load_target
 from hmac_conformance._compare import judge
+from hmac_conformance._execute import _without_evidence, execute
+from hmac_conformance._expectations import ExpectedFailure
 from hmac_conformance._load import load
 from hmac_conformance._outcome import Response
 from tests.conftest import VECTORS
@@ -65,3 +68,26 @@ def test_malformed_outputs_are_adapter_errors(output, message):
         result = judge(vector, Response("output", output=output))
         assert result.status == "error"
         assert result.message == f"invalid output: {message}"
+
+
+def test_a_pass_made_without_evidence_is_the_pass_reports_keep():
+    """``evidence=False`` builds a pass once, as the run keeps it; every other outcome is the same either way."""
+    response = Response("output", output=SIGNED, stderr="note\n", seconds=0.25, link="https://x")
+    full, bare = judge(MUST_SIGN, response), judge(MUST_SIGN, response, evidence=False)
+    assert full.status == bare.status == "pass" and full.got == SIGNED and full.expected
+    assert bare == _without_evidence(full) and bare.got is None and not bare.expected and bare.input is None
+    wrong = Response("output", output={**SIGNED, "signature": "AAAA"}, stderr="note\n")
+    assert judge(MUST_SIGN, wrong, evidence=False) == judge(MUST_SIGN, wrong)
+    assert judge(MUST_SIGN, wrong).status == "fail"
+
+
+def test_a_listed_pass_is_an_xpass_that_keeps_its_evidence():
+    listed = [ExpectedFailure(MUST_SIGN.id, "tracked")]
+    reference = InProcessAdapter("reference", load_target("hmac_conformance._reference"))
+    results = {r.vector_id: r for r in execute(reference, list(BY_ID.values()), xfail=listed).results}
+    assert results[MUST_SIGN.id].status == "xpass"
+    xpass = results[MUST_SIGN.id]
+    assert xpass.got is not None and xpass.got["signature"] == SIGNED["signature"]
+    assert xpass.expected == MUST_SIGN.expected
+    passed = results[MUST_REFUSE.id]
+    assert passed.status == "pass" and passed.got is None and not passed.expected

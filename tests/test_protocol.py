@@ -209,6 +209,23 @@ def test_a_line_in_utf_16_or_32_is_read_as_json_reads_it():
         assert protocol.parse_result(line.encode(encoding))["skip"]["reason"] == "é", encoding
 
 
+@given(st.binary(max_size=8).map(lambda head: b"{" + head) | st.binary(max_size=8))
+@example(b"{")
+@example(b"{\x00")
+@example(b"{\x00\x00\x00")
+def test_the_text_of_a_line_is_what_json_loads_decodes(line):
+    """The shortcut for a line that starts with "{" and no NUL decodes as json.detect_encoding would choose."""
+    try:
+        want: object = line.decode(json.detect_encoding(line), "surrogatepass")
+    except UnicodeDecodeError as exc:
+        want = type(exc)
+    try:
+        got: object = protocol._text(line)
+    except UnicodeDecodeError as exc:
+        got = type(exc)
+    assert got == want
+
+
 def test_a_valid_surrogate_pair_is_text():
     message = protocol.parse_result('{"type":"result","seq":1,"skip":{"reason":"card \\ud83d\\udcb3"}}')
     assert message["skip"]["reason"] == "card \U0001f4b3"

@@ -126,8 +126,8 @@ def execute(
         result = apply_xfail(result, xfail)
         if redact:
             result = redact(result, vector)
-        if result.status == "pass":  # no report shows a pass's evidence: a run need not hold it for every vector
-            result = _without_evidence(result)
+        if result.status == "pass" and (result.got is not None or result.expected):  # listed, or redacted
+            result = _without_evidence(result)  # no report shows a pass's evidence: a run need not hold it
         by_id[result.vector_id] = result
         if on_result:
             on_result(result, len(by_id), total)
@@ -144,8 +144,9 @@ def execute(
         identity = adapter.identity
         try:
             with schemes.held():
+                evidence = bool(xfail)  # a listed pass is an xpass, reported with its evidence
                 for vector, response in adapter.run(vectors):
-                    record(judge(vector, response, strict_reasons), vector)
+                    record(judge(vector, response, strict_reasons, evidence=evidence), vector)
         finally:
             adapter.close()
         violations = tuple(adapter.violations)

@@ -6,7 +6,6 @@ what a case and an output hold); this module only applies them.
 
 from __future__ import annotations
 
-import base64
 import binascii
 import json
 import re
@@ -170,7 +169,9 @@ _STRICT = json.JSONDecoder(object_pairs_hook=_unique_keys, parse_constant=_no_co
 def _text(line: bytes | str) -> str:
     """What json.loads decodes before parsing: bytes in the encoding their first bytes show, a str without a BOM."""
     if isinstance(line, bytes):
-        return line.decode(json.detect_encoding(line), "surrogatepass")
+        # An answer starts with "{" then a byte that is not NUL: json.detect_encoding says UTF-8 without a look.
+        utf8 = line[:1] == b"{" and line[1:2] != b"\x00"
+        return line.decode("utf-8" if utf8 else json.detect_encoding(line), "surrogatepass")
     if line.startswith("\ufeff"):
         raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", line, 0)
     return line
@@ -232,7 +233,7 @@ def decode_output(scheme: str, operation: str, output: Any) -> dict[str, Any]:
     for name in byte_outputs:
         if name in decoded:
             try:
-                decoded[name] = base64.b64decode(decoded[name], validate=True)
+                decoded[name] = binascii.a2b_base64(decoded[name], strict_mode=True)  # b64decode(validate=True)
             except (binascii.Error, ValueError):  # the schema's pattern lets a final newline through ("$")
                 raise ProtocolError(f"invalid {label} ({name}): not padded Base64: {decoded[name][:100]!r}") from None
     return decoded
