@@ -239,7 +239,21 @@ def test_parser_errors_are_one_line_naming_the_command():
     assert str(caught.value) == "run: the following arguments are required: --impl"
     with pytest.raises(UsageError) as caught:
         cli._parser().parse_args([])
-    assert str(caught.value) == "hmac-conformance: the following arguments are required: command"
+    assert str(caught.value) == "the following arguments are required: command"
+
+
+@pytest.mark.parametrize(
+    ("argv", "line"),
+    [
+        ([], "hmac-conformance: the following arguments are required: command"),
+        (["validate", "--bogus"], "hmac-conformance: unrecognized arguments: --bogus"),
+        (["run", "--impl", "reference", "extra"], "hmac-conformance: unrecognized arguments: extra"),
+        (["run"], "hmac-conformance: run: the following arguments are required: --impl"),
+    ],
+)
+def test_a_usage_error_names_the_tool_once(argv, line, capsys):
+    assert cli.main(argv) == 2
+    assert capsys.readouterr().err == line + "\n"
 
 
 # -- main and exit statuses ------------------------------------------------------------------------------------------

@@ -73,10 +73,11 @@ exit status:
 
 
 class Parser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line on stderr (no usage block), exit 2."""
+    """argparse, but a usage error is one line on stderr (no usage block), exit 2, naming the subcommand whose
+    arguments are wrong (the tool's own name starts every error line already)."""
 
     def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{self.prog.split()[-1] if ' ' in self.prog else self.prog}: {message}")
+        raise UsageError(f"{self.prog.split()[-1]}: {message}" if " " in self.prog else message)
 
 
 def _positive_seconds(text: str) -> float:
