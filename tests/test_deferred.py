@@ -109,6 +109,7 @@ def test_a_bad_byte_string_in_a_large_vector_is_still_a_located_problem(tmp_path
         [[], {}, ""],
         b"bytes",
         ({"in": "a tuple"},),
+        {"t": ({"in": [1]},), "l": [[{"x": []}], b"y", ("z",)]},
     ],
 )
 def test_fresh_copy_is_a_deep_copy(value):
