@@ -13,10 +13,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hmac_conformance import _model
+from hmac_conformance import _model, schemes
 from hmac_conformance import _protocol as protocol
-from hmac_conformance._load import LoadResult, load_file
+from hmac_conformance._load import LoadResult, load, load_file
 from hmac_conformance._model import DEFER_ABOVE, Deferred, fresh_copy
+from tests.conftest import VECTORS
 
 LARGE = DEFER_ABOVE // 16 + 1  # repeats of 16 bytes: just over the threshold
 
@@ -176,3 +177,26 @@ def test_a_large_case_is_sent_in_pieces_of_one_small_buffer(tmp_path):
     assert max(map(len, pieces)) <= 64 * 1024
     repeated = max(pieces, key=pieces.count)
     assert sum(piece is repeated for piece in pieces) * len(repeated) > 0.9 * len(b"".join(pieces))
+
+
+def test_capability_checks_never_expand_a_large_input(monkeypatch):
+    """features and unsupported run for every case: on the suite's large vectors of every scheme they read the
+    input as held, and answer as they would from the expanded input."""
+    large = [v for v in load([VECTORS]).vectors if v.__dict__["_input"].__class__ is Deferred]
+    assert {v.scheme for v in large} >= {"hmac", "firstvision", "standard-webhooks"}
+    for vector in large:
+        scheme = schemes.get(vector.scheme)
+        entry = {**scheme.reference_supports, "algorithms": ["md5"], "features": []}
+        expanded = _model.Vector(**{f: getattr(vector, f) for f in vector.__dataclass_fields__})
+        want = scheme.features(expanded), scheme.unsupported(entry, expanded)
+        with monkeypatch.context() as patched:
+            patched.setattr(_model, "materialise", _refuse_large)
+            assert (scheme.features(vector), scheme.unsupported(entry, vector)) == want, vector.id
+
+
+def _refuse_large(spec, at=()):
+    assert _model.byte_size(spec) <= 64, "a large byte string was expanded"
+    return _expand(spec, at)
+
+
+_expand = _model.materialise

@@ -198,6 +198,13 @@ class Vector:
         held = self.__dict__["_input"]
         return held.wire() if held.__class__ is Deferred else held
 
+    def unexpanded_input(self) -> dict[str, Any]:
+        """The input as held, to read the fields that are not byte strings (an algorithm, a header), not to be
+        changed: a large input's byte strings stay their specs (``{"repeat": ...}``) instead of being expanded,
+        which cost a millisecond for each capability check of a 1 MiB case."""
+        held = self.__dict__["_input"]
+        return held.data if held.__class__ is Deferred else held  # type: ignore[no-any-return]
+
     @property
     def where(self) -> str:
         return f"{self.path}:{self.line}" if self.line else str(self.path)

@@ -15,7 +15,7 @@ LEGACY = "legacy-hex-base64"
 
 def features(vector: Vector) -> frozenset[str]:
     """The algorithms a vector needs (each key's, for a verifier), and the legacy encoding if it asks for it."""
-    inp = vector.input
+    inp = vector.unexpanded_input()
     if vector.operation == "verify":
         needed = {k["algorithm"] for k in inp["keys"]} | ({LEGACY} if inp["legacy_hex_base64"] else set())
     else:

@@ -48,9 +48,9 @@ SCHEME = Scheme(
     },
     reference=reference.run_case,
     reference_supports={"operations": ["mac", "mac-verify"], "algorithms": sorted(reference.ALGORITHMS)},
-    features=lambda v: frozenset({v.input["algorithm"]}),
+    features=lambda v: frozenset({v.unexpanded_input()["algorithm"]}),
     feature_names=tuple(reference.ALGORITHMS),
-    unsupported=lambda entry, v: missing(entry, {v.input["algorithm"]}, "algorithms"),
+    unsupported=lambda entry, v: missing(entry, {v.unexpanded_input()["algorithm"]}, "algorithms"),
     strategies=fuzzing,
     mutants=mutants.catalogue,
 )

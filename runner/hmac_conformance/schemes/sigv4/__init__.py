@@ -17,7 +17,7 @@ _VERIFIER_SECRETS = (("credentials", "*", "secret_access_key"),)
 
 def needs(vector: Vector) -> frozenset[str]:
     """The ``supports.sigv4.features`` a vector needs (query mode, session tokens, S3 paths, payload options)."""
-    return features.required(vector.operation, vector.input)
+    return features.required(vector.operation, vector.unexpanded_input())
 
 
 def unsupported(entry: Mapping[str, Any], vector: Vector) -> str | None:
