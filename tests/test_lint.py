@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from hmac_conformance import _cache as cache
+from hmac_conformance import _coverage as coverage
 from hmac_conformance import _paths as paths
 from hmac_conformance import _validate as validate
 from hmac_conformance import schemes
@@ -331,6 +332,17 @@ def test_known_rules_come_from_every_schemes_spec():
     rules = validate.known_rules()
     assert {"MAC-1", "MAC-6", "FV-1", "FV-17"} <= rules
     assert not {"MAC-0", "FV-99"} & rules
+
+
+def test_validate_knows_exactly_the_rules_coverage_reads(monkeypatch, tmp_path):
+    """One reading of a spec page: a rule shown in a code block is no rule for either."""
+    spec = tmp_path / "spec.md"
+    spec.write_text(
+        "# Spec\n\n**MAC-1 — Tag.** A rule.\n\n```\n**MAC-2 — Example.** Shown, not defined.\n```\n", "utf-8"
+    )
+    scheme = dataclasses.replace(schemes.get("hmac"), spec=spec)
+    monkeypatch.setattr(schemes, "all_schemes", lambda: {"hmac": scheme})
+    assert validate.known_rules() == {"MAC-1"} == {rule.id for rule in coverage.spec_rules(scheme)}
 
 
 def test_a_problem_without_a_line_sorts_before_line_1_of_its_file(monkeypatch):

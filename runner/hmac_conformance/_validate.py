@@ -4,13 +4,13 @@ is in the scheme's folder."""
 
 from __future__ import annotations
 
-import functools
 import pickle
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from hmac_conformance import _cache as cache
+from hmac_conformance import _coverage as coverage
 from hmac_conformance import _load, _parallel, schemes
 from hmac_conformance import _paths as paths
 from hmac_conformance import _released as released
@@ -22,15 +22,10 @@ TAG_FORMAT = re.compile(r"[a-z0-9][a-z0-9-]*")
 ID_PATH = r"(/[a-z0-9][a-z0-9._-]*)+"
 
 
-@functools.cache
-def _rules_in(spec: Path, prefix: str) -> frozenset[str]:
-    text = spec.read_text(encoding="utf-8") if spec.is_file() else ""
-    return frozenset(re.findall(rf"^\*\*({re.escape(prefix)}-\d+) —", text, re.MULTILINE))
-
-
 def known_rules() -> frozenset[str]:
-    """Rule ids defined in the registered schemes' spec pages (lines such as ``**FV-7 — Timestamp syntax.**``)."""
-    return frozenset().union(*(_rules_in(s.spec, s.rule_prefix) for s in schemes.all_schemes().values()))
+    """Rule ids defined in the registered schemes' spec pages (lines such as ``**FV-7 — Timestamp syntax.**``),
+    read as ``coverage`` reads them: a rule inside a code block is no rule, and a malformed heading is an error."""
+    return frozenset(rule.id for scheme in schemes.all_schemes().values() for rule in coverage.spec_rules(scheme))
 
 
 def lint(result: LoadResult, suite_version: str | None = None, checked: list[Problem] | None = None) -> list[Problem]:
