@@ -79,6 +79,19 @@ def test_a_pass_made_without_evidence_is_the_pass_reports_keep():
     wrong = Response("output", output={**SIGNED, "signature": "AAAA"}, stderr="note\n")
     assert judge(MUST_SIGN, wrong, evidence=False) == judge(MUST_SIGN, wrong)
     assert judge(MUST_SIGN, wrong).status == "fail"
+    noted = judge(MUST_REFUSE, Response("output", output={"refused": "malformed-timestamp"}), evidence=False)
+    assert (noted.status, noted.got) == (
+        "pass",
+        None,
+    ) and "the spec's reason is 'malformed-request-id'" in noted.message
+
+
+@pytest.mark.parametrize("evidence", [True, False])
+def test_an_output_of_the_wrong_shape_is_an_error_with_its_evidence(evidence):
+    result = judge(MUST_SIGN, Response("output", output={"signature": 7}, stderr="e\n"), evidence=evidence)
+    assert (result.status, result.message) == ("error", "invalid output: output field 'signature' missing or not str")
+    assert (result.diagnostic, result.got, result.stderr) == ("", None, "e\n")
+    assert result.expected == MUST_SIGN.expected and result.input == MUST_SIGN.input
 
 
 def test_a_listed_pass_is_an_xpass_that_keeps_its_evidence():
