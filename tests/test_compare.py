@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
 from hmac_conformance._adapters.inprocess import InProcessAdapter, load_target
@@ -104,3 +106,33 @@ def test_a_listed_pass_is_an_xpass_that_keeps_its_evidence():
     assert xpass.expected == MUST_SIGN.expected
     passed = results[MUST_REFUSE.id]
     assert passed.status == "pass" and passed.got is None and not passed.expected
+
+
+class _Recording:
+    """An in-process target that records whether the cycle collector runs while it is called."""
+
+    def __init__(self, fail: bool = False) -> None:
+        self.collector: list[bool] = []
+        self.fail = fail
+
+    def run_case(self, scheme, operation, input):  # noqa: A002 - the target protocol's name
+        self.collector.append(gc.isenabled())
+        if self.fail:
+            raise KeyboardInterrupt
+        return {"signature": SIGNED["signature"], "string_to_sign": SIGNED["string_to_sign"]}
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_cycle_collector_is_paused_while_cases_run_and_restored_after(enabled):
+    before = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        target = _Recording()
+        execute(InProcessAdapter("python:t", target), [MUST_SIGN, MUST_REFUSE])
+        assert target.collector == [False, False] and gc.isenabled() is enabled
+        failing = _Recording(fail=True)
+        with pytest.raises(KeyboardInterrupt):
+            execute(InProcessAdapter("python:t", failing), [MUST_SIGN])
+        assert failing.collector == [False] and gc.isenabled() is enabled
+    finally:
+        (gc.enable if before else gc.disable)()
