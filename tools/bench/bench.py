@@ -292,11 +292,18 @@ file, or in the runner's or a scheme's source, misses). Each target is judged co
 - **Persistent mode.** Cases are pipelined (64 in flight). The runner drives the implementation's pipes from
   the thread that judges the answers (poll and non-blocking pipes: no reader or writer threads, no lock or
   thread switch between a case and its answer), and each read hands over every answer it holds. A case line is
-  written directly (the same bytes as `json.dumps`), and a 1 MiB repeated message goes out as Base64 made from
-  its spec, never expanded. The usual answer (`type`, `seq`, `output`) is recognised by a direct check that
-  implies the envelope schema; the output is still checked against its operation's schema. What remains per
-  case is Python work of a few microseconds each: writing the line, parsing the answer strictly (duplicate
-  keys, numbers, surrogates), checking and decoding the output, comparing it and recording the result.
+  written directly (the same bytes as `json.dumps`). A 1 MiB repeated message goes out as Base64 made from its
+  spec, never expanded, in pieces that repeat one 64 KiB buffer, written with `writev`: no megabyte of text
+  is ever made (each fresh megabyte cost a millisecond of page faults), and capability checks read the input
+  as held. The usual answer (`type`, `seq`, `output`) is recognised by a direct check that implies the
+  envelope schema; the output is still checked against its operation's schema, and a pass is recorded once,
+  without the evidence no report keeps. What remains per case is Python work of a few microseconds each:
+  writing the line, parsing the answer strictly (duplicate keys, numbers, surrogates), checking and decoding
+  the output, comparing it and recording the result.
+- **Garbage collection.** Python's cycle collector is paused while vectors are built and while an
+  implementation's cases run (neither makes cycles), and what a load built is then frozen out of later
+  collections: otherwise each full collection scans every vector and every result so far, a fifth of a warm
+  load and a tenth of a persistent run.
 - **Cache.** A file that loaded without problems, and the fact that its vectors' cross-checks passed, are kept
   in a content-hash cache (`_cache.py`): the key is a SHA-256 of the file's bytes, the tool's version, and every
   source and schema file of the runner and of the registered schemes, so an entry is never stale. A warm run
