@@ -6,6 +6,7 @@ what a case and an output hold); this module only applies them.
 
 from __future__ import annotations
 
+import base64
 import binascii
 import json
 import re
@@ -234,7 +235,7 @@ def decode_output(scheme: str, operation: str, output: Any) -> dict[str, Any]:
     for name in byte_outputs:
         if name in decoded:
             try:
-                decoded[name] = binascii.a2b_base64(decoded[name], strict_mode=True)  # b64decode(validate=True)
+                decoded[name] = base64.b64decode(decoded[name], validate=True)
             except (binascii.Error, ValueError):  # the schema's pattern lets a final newline through ("$")
                 raise ProtocolError(f"invalid {label} ({name}): not padded Base64: {decoded[name][:100]!r}") from None
     return decoded
