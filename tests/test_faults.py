@@ -64,7 +64,10 @@ def adapter(fault: str, mode: str, marker: str, glob: str = GLOB):
     timeout = TIMEOUT if fault in TIMED else NEVER
     if mode == "cmd":
         return OneShotAdapter("cmd", command, timeout=timeout, jobs=2)
-    return PersistentAdapter("jsonl", command, timeout=timeout, startup_timeout=timeout)
+    # Only the fault about the hello gets a short wait for it: a restart after a timed fault starts a fresh
+    # interpreter, which a loaded machine can take more than a second to start.
+    startup = TIMEOUT if fault == "no-hello" else NEVER
+    return PersistentAdapter("jsonl", command, timeout=timeout, startup_timeout=startup)
 
 
 def leftovers(marker: str) -> list[str]:
