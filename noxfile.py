@@ -309,7 +309,7 @@ def mutation(session: nox.Session) -> None:
     nox -s mutation -- --ci         CI's bounded check: the functions the last commit touched, or a fixed sample
     """
     _install(session, "[test]")
-    session.install("mutmut==3.8.1")
+    session.install("mutmut==3.8.1", "pytest-timeout==2.4.0")  # pytest-timeout: see [tool.mutmut] in pyproject
     args = list(session.posargs)
     only: list[str] = []
     tests: list[str] = []
