@@ -134,6 +134,8 @@ def execute(
 ) -> Run:
     """Run every vector once; each gets exactly one Result, reported in the order of ``vectors``."""
     redact = Redactor(vectors) if redact_keys else None
+    # Passes are judged without evidence, unless a listed one may become an xpass, reported with its evidence.
+    evidence = bool(xfail)
     started = time.monotonic()
     by_id: dict[str, Result] = {}
     total = len(vectors)
@@ -142,8 +144,8 @@ def execute(
         result = apply_xfail(result, xfail)
         if redact:
             result = redact(result, vector)
-        if result.status == "pass" and (result.got is not None or result.expected):  # listed, or redacted
-            result = _without_evidence(result)  # no report shows a pass's evidence: a run need not hold it
+        if evidence and result.status == "pass":  # no report shows a pass's evidence: a run need not hold it
+            result = _without_evidence(result)
         by_id[result.vector_id] = result
         if on_result:
             on_result(result, len(by_id), total)
@@ -160,7 +162,6 @@ def execute(
         identity = adapter.identity
         try:
             with schemes.held(), _collector_paused():
-                evidence = bool(xfail)  # a listed pass is an xpass, reported with its evidence
                 for vector, response in adapter.run(vectors):
                     record(judge(vector, response, strict_reasons, evidence=evidence), vector)
         finally:

@@ -99,10 +99,6 @@ class Base64Text:
 
     pieces: tuple[bytes, ...]
 
-    @property
-    def ascii(self) -> bytes:
-        return b"".join(self.pieces)
-
 
 #: The size of the buffer a repeated text is made of (what one write to a pipe takes).
 _PIECE_BYTES = 64 * 1024
