@@ -12,6 +12,7 @@ required.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -143,9 +144,15 @@ def _parse(path: Path, text: str, libyaml: bool, depth: int | None) -> Document:
     doc = Document(path=path, value=None, depth=depth)
     marks = doc.marks
     limit = depth if depth is not None else MAX_DEPTH + 1  # a path is one longer than its container's
-    # Stack of containers under construction: (container, json path, pending mapping key or None, whether the
-    # positions of its items are recorded).
-    stack: list[list[Any]] = []
+    # The container under construction is held in locals (the hot loop reads them for every value): ``top``
+    # (None at the root), whether it is a mapping, its pending key (None: the next scalar is a key), its JSON
+    # path and whether its items' positions are recorded. ``enclosing`` keeps the frames of those around it.
+    top: Any = None
+    top_is_dict = False
+    pending: str | None = None
+    top_path: JsonPath = ()
+    record = False
+    enclosing: list[tuple[Any, bool, str | None, JsonPath, bool]] = []
     root_set = False
     nodes = 0
 
@@ -154,54 +161,25 @@ def _parse(path: Path, text: str, libyaml: bool, depth: int | None) -> Document:
         col = mark.column + 1 if mark is not None else None
         return YamlError(Problem(path, line, message, column=col))
 
-    def attach(value: Any, mark: Any, is_key_candidate: bool) -> None:
-        nonlocal root_set
-        if not stack:
-            if root_set:
-                raise fail(mark, "more than one YAML document in the file")
-            doc.value = value
-            marks[()] = (mark.line + 1, mark.column + 1)
-            root_set = True
-            return
-        frame = stack[-1]
-        container, cpath = frame[0], frame[1]
-        if container.__class__ is list:
-            if frame[3]:
-                marks[(*cpath, len(container))] = (mark.line + 1, mark.column + 1)
-            container.append(value)
-            return
-        if frame[2] is None:  # this value is a key
-            if not is_key_candidate or not isinstance(value, str | int | bool | type(None)):
-                raise fail(mark, "mapping keys must be plain strings")
-            key = value if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else str(value)
-            if key == "<<":
-                raise fail(mark, "merge keys (<<) are not allowed in vector files")
-            if key in container:
-                first = marks.get((*cpath, key))
-                where = f" (first at line {first[0]})" if first else ""
-                raise fail(mark, f"duplicate key {key!r}{where}")
-            frame[2] = key
-            if frame[3]:
-                marks[(*cpath, key)] = (mark.line + 1, mark.column + 1)
-            return
-        container[frame[2]] = value
-        frame[2] = None
-
     parser = _parser(text, libyaml)
     get_event = parser.get_event
     try:
         while (event := get_event()) is not None:
             kind = event.__class__
-            if kind is _SCALAR or kind is _MAPPING_START or kind is _SEQUENCE_START:
-                if event.anchor is not None:
-                    raise fail(event.start_mark, f"YAML anchors (&{event.anchor}) are not allowed in vector files")
-                if event.tag is not None:
-                    raise fail(event.start_mark, f"explicit YAML tag {event.tag} is not allowed in vector files")
-                nodes += 1
-                if nodes > MAX_NODES:
-                    raise fail(event.start_mark, f"more than {MAX_NODES} values in one file")
-            elif kind is _ALIAS:
+            if kind is _MAPPING_END or kind is _SEQUENCE_END:
+                top, top_is_dict, pending, top_path, record = enclosing.pop()
+                continue
+            if kind is _ALIAS:
                 raise fail(event.start_mark, "YAML aliases (*name) are not allowed in vector files")
+            if kind is not _SCALAR and kind is not _MAPPING_START and kind is not _SEQUENCE_START:
+                continue  # stream and document boundaries
+            if event.anchor is not None:
+                raise fail(event.start_mark, f"YAML anchors (&{event.anchor}) are not allowed in vector files")
+            if event.tag is not None:
+                raise fail(event.start_mark, f"explicit YAML tag {event.tag} is not allowed in vector files")
+            nodes += 1
+            if nodes > MAX_NODES:
+                raise fail(event.start_mark, f"more than {MAX_NODES} values in one file")
             if kind is _SCALAR:
                 if not event.style:  # plain: None from the Python parser, "" from libyaml
                     try:
@@ -211,26 +189,62 @@ def _parse(path: Path, text: str, libyaml: bool, depth: int | None) -> Document:
                         raise fail(event.start_mark, f"invalid YAML value {shown!r}: {exc}") from None
                 else:
                     value = event.value
-                in_key = bool(stack) and stack[-1][0].__class__ is dict and stack[-1][2] is None
-                attach(value, event.start_mark, is_key_candidate=in_key)
-            elif kind is _MAPPING_START or kind is _SEQUENCE_START:
-                if len(stack) >= MAX_DEPTH:
-                    raise fail(event.start_mark, f"data nested deeper than {MAX_DEPTH} levels")
-                if stack and stack[-1][0].__class__ is dict and stack[-1][2] is None:
-                    raise fail(event.start_mark, "mapping keys must be plain strings")
-                container: Any = {} if kind is _MAPPING_START else []
-                attach(container, event.start_mark, is_key_candidate=False)
-                if stack:
-                    parent = stack[-1]
-                    if parent[0].__class__ is list:
-                        cpath = (*parent[1], len(parent[0]) - 1)
-                    else:
-                        cpath = (*parent[1], _last_key(parent[0]))
+                if top_is_dict:
+                    if pending is not None:
+                        top[pending] = value
+                        pending = None
+                        continue
+                    mark = event.start_mark
+                    if not isinstance(value, str | int | bool | type(None)):
+                        raise fail(mark, "mapping keys must be plain strings")
+                    key = (
+                        value
+                        if isinstance(value, str)
+                        else str(value).lower()
+                        if isinstance(value, bool)
+                        else str(value)
+                    )
+                    if key == "<<":
+                        raise fail(mark, "merge keys (<<) are not allowed in vector files")
+                    if key in top:
+                        first = marks.get((*top_path, key))
+                        where = f" (first at line {first[0]})" if first else ""
+                        raise fail(mark, f"duplicate key {key!r}{where}")
+                    pending = key
+                    if record:
+                        marks[(*top_path, key)] = (mark.line + 1, mark.column + 1)
+                elif top is not None:
+                    if record:
+                        mark = event.start_mark
+                        marks[(*top_path, len(top))] = (mark.line + 1, mark.column + 1)
+                    top.append(value)
                 else:
-                    cpath = ()
-                stack.append([container, cpath, None, len(cpath) < limit])
-            elif kind is _MAPPING_END or kind is _SEQUENCE_END:
-                stack.pop()
+                    _set_root(doc, value, event.start_mark, root_set, fail)
+                    root_set = True
+                continue
+            # the start of a mapping or a sequence
+            if len(enclosing) >= MAX_DEPTH:
+                raise fail(event.start_mark, f"data nested deeper than {MAX_DEPTH} levels")
+            if top_is_dict and pending is None:
+                raise fail(event.start_mark, "mapping keys must be plain strings")
+            container: Any = {} if kind is _MAPPING_START else []
+            if top_is_dict:
+                top[pending] = container
+                path_of = (*top_path, pending)
+            elif top is not None:
+                path_of = (*top_path, len(top))
+                if record:
+                    mark = event.start_mark
+                    marks[path_of] = (mark.line + 1, mark.column + 1)
+                top.append(container)
+            else:
+                _set_root(doc, container, event.start_mark, root_set, fail)
+                root_set = True
+                path_of = ()
+            enclosing.append((top, top_is_dict, None, top_path, record))
+            top, top_is_dict, pending, top_path, record = (
+                container, kind is _MAPPING_START, None, path_of, len(path_of) < limit
+            )  # fmt: skip
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(str(x) for x in (exc.context, exc.problem) if x)
@@ -242,13 +256,16 @@ def _parse(path: Path, text: str, libyaml: bool, depth: int | None) -> Document:
     return doc
 
 
+def _set_root(doc: Document, value: Any, mark: Any, root_set: bool, fail: Callable[[Any, str], YamlError]) -> None:
+    if root_set:
+        raise fail(mark, "more than one YAML document in the file")
+    doc.value = value
+    doc.marks[()] = (mark.line + 1, mark.column + 1)
+
+
 _SCALAR = yaml.ScalarEvent
 _ALIAS = yaml.AliasEvent
 _MAPPING_START = yaml.MappingStartEvent
 _SEQUENCE_START = yaml.SequenceStartEvent
 _MAPPING_END = yaml.MappingEndEvent
 _SEQUENCE_END = yaml.SequenceEndEvent
-
-
-def _last_key(mapping: dict[str, Any]) -> str:
-    return next(reversed(mapping))
