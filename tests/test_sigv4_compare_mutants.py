@@ -30,6 +30,9 @@ GOT = {
     "no-headers-no-empty-line": f"GET\n/\nParam1=value1&Param2=value2\nhost;x-amz-date\n{HASH}",
     "five-lines-with-the-empty-line": f"GET\n/\n\nhost;x-amz-date\n{HASH}",
     "trailing-lf": WANT_CR + "\n",
+    "two-trailing-lfs": WANT_CR + "\n\n",
+    "empty-line-among-headers": WANT_CR.replace("amazonaws.com\n", "amazonaws.com\n\n"),
+    "nameless-header": WANT_CR.replace("\n\nhost;", "\n:x\n\nhost;"),
     "host-upper": WANT_CR.replace("host:", "Host:"),
     "repeated": WANT_CR.replace("x-amz-date:20150830T123600Z", "x-amz-date:20150830T123600Z\nx-amz-date:b"),
     "missing-and-extra": WANT_CR.replace("x-amz-date:20150830T123600Z", "x-amz-foo:1"),
@@ -119,6 +122,57 @@ def judged(field: str, vector, got, strict: bool = False) -> tuple[str, str, str
                 "diagnosis: no catalogue entry or pair of entries reproduces this canonical request",
             ],
             id="trailing-lf",
+        ),
+        pytest.param(
+            "canonical_request",
+            "two-trailing-lfs",
+            "canonical request differs: payload hash",
+            [
+                "canonical request: first differing line is line 8, the payload hash (SIGV4-15)",
+                "first difference at byte 170 (expected 170 bytes, got 172): payload hash gained 2 bytes at its end: \\n\\n",
+                "  expected: …649b934ca495991b7852b855",
+                "  got:      …649b934ca495991b7852b855\\n\\n",
+                "                                     ^",
+                "note: it ends with 2 LFs: a canonical request has no LF after its last line (SIGV4-3, SIGV4-18)",
+                "diagnosis: no catalogue entry or pair of entries reproduces this canonical request",
+            ],
+            id="two-trailing-lfs",
+        ),
+        pytest.param(
+            "canonical_request",
+            "empty-line-among-headers",
+            "canonical request differs: an empty line among the canonical headers",
+            [
+                "canonical request: first differing line is line 5, the canonical header x-amz-date (SIGV4-10..12)",
+                "first difference at byte 61 (expected 170 bytes, got 171), in canonical header x-amz-date (byte 0 of the field)",
+                "  expected: …t:example.amazonaws.com\\nx-amz-date:20150830T1236…",
+                "  got:      …t:example.amazonaws.com\\n\\nx-amz-date:20150830T123…",
+                "                                      ^",
+                "differing lines:",
+                "  an empty line among the canonical headers (SIGV4-3)",
+                "    expected: (no such line)",
+                "    got:      (empty line)",
+                "diagnosis: no catalogue entry or pair of entries reproduces this canonical request",
+            ],
+            id="empty-line-among-headers",
+        ),
+        pytest.param(
+            "canonical_request",
+            "nameless-header",
+            "canonical request differs: a canonical header line without a name",
+            [
+                "canonical request: first differing line is line 6, the empty line ending the canonical headers (SIGV4-3)",
+                "first difference at byte 89 (expected 170 bytes, got 173), in empty line ending the canonical headers (byte 0 of the field)",
+                "  expected: …z-date:20150830T123600Z\\n\\nhost;x-amz-date\\ne3b0c44…",
+                "  got:      …z-date:20150830T123600Z\\n:x\\n\\nhost;x-amz-date\\ne3b0…",
+                "                                      ^",
+                "differing lines:",
+                "  a canonical header line without a name (SIGV4-10)",
+                "    expected: (no such line)",
+                "    got:      :x",
+                "diagnosis: no catalogue entry or pair of entries reproduces this canonical request",
+            ],
+            id="nameless-header",
         ),
         pytest.param(
             "canonical_request",
@@ -289,9 +343,13 @@ def test_only_the_hash_of_the_string_to_sign_differs():
     ) in detail.split("\n")
 
 
-def test_a_text_ending_in_an_empty_line_does_not_end_with_one_lf():
-    _, _, detail = judged("canonical_request", CR, WANT_CR + "\n\n")
-    assert not [line for line in detail.split("\n") if "it ends with LF" in line]
+def test_an_empty_line_is_shown_as_empty_not_as_missing():
+    vanilla = BY_ID["sigv4/published/aws-c-auth/get-vanilla/header/canonical-request"]
+    want = vanilla.expected["canonical_request"]
+    assert want.startswith("GET\n/\n\n"), "the canonical query string is an empty line"
+    _, message, detail = judged("canonical_request", vanilla, want.replace("GET\n/\n\n", "GET\n/\na=b\n"))
+    assert message == "canonical request differs: canonical query string"
+    assert "    expected: (empty line)\n    got:      a=b\n" in detail
 
 
 def test_an_expected_value_without_the_layout_is_diffed_as_one_text():

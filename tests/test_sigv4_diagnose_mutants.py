@@ -55,7 +55,7 @@ def test_one_entry_in_lowercase_and_in_upper_case_hex():
     )
     assert diagnose.signature(SIGN, got.upper()) == Finding(
         "secret-without-aws4-prefix+uppercase-hex",
-        (f"{NO_AWS4}; written as upper-case hex [secret-without-aws4-prefix] (SIGV4-19)",),
+        (f"{NO_AWS4}; written as upper-case hex [secret-without-aws4-prefix] (SIGV4-19, SIGV4-20)",),
         ("secret-without-aws4-prefix+uppercase-hex",),
     )
 

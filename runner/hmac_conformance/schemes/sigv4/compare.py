@@ -124,8 +124,15 @@ def _show(line: str) -> str:
     return text if len(text) <= _SHOWN else text[:_SHOWN] + "…"
 
 
-#: A differing line: what differs (its name, and how), the rule, the expected line and the got line.
-Difference = tuple[str, str, str, str]
+def _shown_line(line: str | None) -> str:
+    if line is None:
+        return "(no such line)"
+    return _show(line) if line else "(empty line)"
+
+
+#: A differing line: what differs (its name, and how), the rule, the expected line and the got line (None: no
+#: such line; "" is an empty line, such as an empty canonical query string).
+Difference = tuple[str, str, str | None, str | None]
 _HEADER_RULES = "SIGV4-10..12"
 
 
@@ -144,14 +151,20 @@ def _header_differences(want: list[str], got: list[str]) -> list[Difference]:
             lines = got_by.pop(folded)
             out.append((f"canonical header {name}, name not lower-cased ({folded!r})", "SIGV4-10", line, lines[0]))
         elif not lines:
-            out.append((f"canonical header {name} missing", _HEADER_RULES, line, ""))
+            out.append((f"canonical header {name} missing", _HEADER_RULES, line, None))
         elif len(lines) > 1:
             name_lines = f"canonical header {name} on {len(lines)} lines (repeated fields are joined with ',')"
             out.append((name_lines, "SIGV4-12", line, "\n".join(lines)))
         elif lines[0] != line:
             out.append((f"canonical header {name}", _HEADER_RULES, line, lines[0]))
     for name, lines in got_by.items():
-        out.append((f"canonical header {name} not expected", "SIGV4-13", "", lines[0]))
+        if name == "" and not any(lines):  # an empty line is no header: the header block is cut short
+            what = "an empty line" if len(lines) == 1 else f"{len(lines)} empty lines"
+            out.append((f"{what} among the canonical headers", "SIGV4-3", None, ""))
+        elif name == "":
+            out.append(("a canonical header line without a name", "SIGV4-10", None, lines[0]))
+        else:
+            out.append((f"canonical header {name} not expected", "SIGV4-13", None, lines[0]))
     if not out and got_names != list(want_by):
         out.append(("canonical headers not sorted by name", "SIGV4-10", ";".join(want_by), ";".join(got_names)))
     return out
@@ -162,9 +175,11 @@ def _line_differences(field: str, want: list[tuple[str, str]], got_text: str) ->
     notes: list[str] = []
     if "\r" in got_text:
         notes.append("the text holds CR: lines are separated by LF alone (SIGV4-3, SIGV4-18)")
-    if got_text.endswith("\n") and not got_text.endswith("\n\n"):
-        notes.append(f"it ends with LF: a {_WHAT[field]} has no LF after its last line (SIGV4-3, SIGV4-18)")
-        got_text = got_text[:-1]
+    ending = len(got_text) - len(got_text.rstrip("\n"))
+    if ending:  # the last line of either text is a hash (or UNSIGNED-PAYLOAD), never empty
+        lfs = "LF" if ending == 1 else f"{ending} LFs"
+        notes.append(f"it ends with {lfs}: a {_WHAT[field]} has no LF after its last line (SIGV4-3, SIGV4-18)")
+        got_text = got_text[:-ending]
     got = lines_of(field, got_text)
     raw = got_text.split("\n")
     if got is None and field == "canonical_request" and len(raw) >= 5 and raw[-3] != "":
@@ -206,8 +221,8 @@ def text_diff(vector: Vector, field: str, got: str) -> tuple[str, str]:
         detail.append("differing lines:")
         for name, rule, w, g in differing:
             detail.append(f"  {name} ({rule})")
-            detail.append(f"    expected: {_show(w)}" if w else "    expected: (no such line)")
-            detail.append(f"    got:      {_show(g)}" if g else "    got:      (no such line)")
+            detail.append(f"    expected: {_shown_line(w)}")
+            detail.append(f"    got:      {_shown_line(g)}")
     detail += [f"note: {n}" for n in notes]
     if field == "string_to_sign" and [d[0] for d in differing] == ["hash of the canonical request"]:
         twin = vector.id.rpartition("/")[0] + "/canonical-request"

@@ -248,9 +248,10 @@ def _explanations(inp: dict[str, Any], field: str, got: set[str]) -> list[tuple[
     return found
 
 
-def _line(combo: tuple[Mistake, ...], suffix: str = "") -> str:
+def _line(combo: tuple[Mistake, ...], suffix: str = "", *also: str) -> str:
+    """A diagnosis line naming the mistakes, and every rule they break (``also``: one broken besides them)."""
     what = " + ".join(m.title for m in combo)
-    rules = ", ".join(dict.fromkeys(m.rule for m in combo))
+    rules = ", ".join(dict.fromkeys([*(m.rule for m in combo), *also]))
     return f"diagnosis: reproduced exactly with {what}{suffix} [{_ids(combo)}] ({rules})"
 
 
@@ -317,7 +318,10 @@ def signature(vector: Vector, got: str) -> Finding:
     names: list[str] = []
     for combo, mac in _explanations(vector.input, "signature", set(encoding_of)):
         encoding = encoding_of[mac]
-        lines.append(_line(combo, f"; written as {titles[encoding]}" if encoding else ""))
+        if encoding:  # the encoding is a mistake of its own, against SIGV4-20
+            lines.append(_line(combo, f"; written as {titles[encoding]}", "SIGV4-20"))
+        else:
+            lines.append(_line(combo))
         names.append(_ids(combo) + (f"+{encoding}" if encoding else ""))
     if not names:
         lines.append("diagnosis: no catalogue entry or pair of entries reproduces this signature")
