@@ -343,6 +343,11 @@ def test_only_the_hash_of_the_string_to_sign_differs():
     ) in detail.split("\n")
 
 
+def test_empty_lines_among_the_canonical_headers_are_counted():
+    _, message, _ = judged("canonical_request", CR, WANT_CR.replace("amazonaws.com\n", "amazonaws.com\n\n\n"))
+    assert message == "canonical request differs: 2 empty lines among the canonical headers"
+
+
 def test_an_empty_line_is_shown_as_empty_not_as_missing():
     vanilla = BY_ID["sigv4/published/aws-c-auth/get-vanilla/header/canonical-request"]
     want = vanilla.expected["canonical_request"]
