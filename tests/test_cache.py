@@ -38,13 +38,13 @@ def entries(where: Path) -> list[Path]:
 def computed(monkeypatch) -> list[str]:
     """Names of files the loader actually parsed from now on (a cache hit parses nothing)."""
     calls: list[str] = []
-    real = _load._load_uncached
+    real = _load.load_bytes_uncached
 
     def counting(name: str, raw: bytes):
         calls.append(name)
         return real(name, raw)
 
-    monkeypatch.setattr(_load, "_load_uncached", counting)
+    monkeypatch.setattr(_load, "load_bytes_uncached", counting)
     return calls
 
 
@@ -261,3 +261,26 @@ def test_every_command_unfreezes_when_it_ends(sample):
     assert main(["validate", str(sample)]) == 0
     assert main(["list", "--vectors", str(sample)]) == 0
     assert gc.get_freeze_count() == 0 and gc.isenabled()
+
+
+def test_validate_writes_one_entry_per_file_saying_it_checked_clean(folder, sample):
+    assert _validate.validate([sample])[1] == []
+    assert len(entries(folder)) == 1, "loaded and checked: one file created, not one for each"
+    hit = _load.cached(str(sample), sample.read_bytes())
+    assert hit is not None and hit.checked_clean and hit.vectors and hit.problems == ()
+
+
+def test_a_file_a_run_loaded_is_checked_by_the_next_validate_once(folder, sample, monkeypatch):
+    load(sample)
+    hit = _load.cached(str(sample), sample.read_bytes())
+    assert hit is not None and not hit.checked_clean, "a run loads; it does not check"
+    checked: list[str] = []
+    real = _validate._check
+    monkeypatch.setattr(_validate, "_check", lambda v: checked.append(v.id) or real(v))
+    parsed = computed(monkeypatch)
+    assert _validate.validate([sample])[1] == []
+    assert checked and parsed == [], "the vectors come from the run's entry, and are checked"
+    hit = _load.cached(str(sample), sample.read_bytes())
+    assert len(entries(folder)) == 1 and hit is not None and hit.checked_clean, "the same entry, now checked"
+    checked.clear()
+    assert _validate.validate([sample])[1] == [] and checked == [], "and never again"

@@ -69,8 +69,8 @@ def test_a_warm_load_is_answered_from_the_cache_in_this_process(corpus, monkeypa
     monkeypatch.setattr(_parallel, "MIN_BYTES", 0)
     _load._load_bytes.cache_clear()
     parsed: list[str] = []
-    real = _load._load_uncached
-    monkeypatch.setattr(_load, "_load_uncached", lambda name, raw: parsed.append(name) or real(name, raw))
+    real = _load.load_bytes_uncached
+    monkeypatch.setattr(_load, "load_bytes_uncached", lambda name, raw: parsed.append(name) or real(name, raw))
     again = _load.load([corpus])
     assert again.vectors == first.vectors and again.problems == first.problems
     assert parsed == [str(corpus / "zz-broken.yaml")], "only the file with problems (never cached) is parsed again"

@@ -174,37 +174,60 @@ def _load_bytes(
     changed byte is a different key, so the cache can never return a stale answer. Vectors are frozen values.
     Across processes, a file that loaded without problems is kept in the content-hash cache (_cache.py)."""
     del registered
-    hit = _cached(name, raw)
+    hit = cached(name, raw)
     if hit is not None:
-        return hit
-    vectors, problems = _load_uncached(name, raw)
-    if not problems:
-        cache.put(cache.key("load", name.encode(), raw), (vectors, problems))
+        return hit.vectors, hit.problems
+    vectors, problems = load_bytes_uncached(name, raw)
+    remember(name, raw, vectors, problems, checked_clean=False)
     return vectors, problems
 
 
-def _cached(name: str, raw: bytes) -> tuple[tuple[Vector, ...], tuple[Problem, ...]] | None:
-    hit = cache.get(cache.key("load", name.encode(), raw))
-    return hit if isinstance(hit, tuple) and len(hit) == 2 else None
+@dataclass(frozen=True)
+class CachedFile:
+    """A file's entry in the content-hash cache: its vectors and problems, and whether ``validate``'s scheme
+    checks (every expected value recomputed twice) found nothing wrong in them. One entry per file: on this
+    kind of disk, creating a file costs more than pickling the vectors it holds."""
+
+    vectors: tuple[Vector, ...]
+    problems: tuple[Problem, ...]
+    checked_clean: bool
 
 
-def cached_read_and_load(path: Path) -> tuple[bytes, tuple[Vector, ...], tuple[Problem, ...]] | None:
-    """``read_and_load(path)`` when the content-hash cache has the answer, else None (nothing is computed):
-    cheap enough to ask in the main process before handing the files that miss to worker processes."""
+def _entry(name: str, raw: bytes) -> str:
+    return cache.key("load", name.encode(), raw)
+
+
+def cached(name: str, raw: bytes) -> CachedFile | None:
+    """The cached answer for the file ``name`` holding ``raw``, or None (nothing is computed)."""
+    hit = cache.get(_entry(name, raw))
+    return hit if isinstance(hit, CachedFile) else None
+
+
+def remember(
+    name: str, raw: bytes, vectors: tuple[Vector, ...], problems: tuple[Problem, ...], *, checked_clean: bool
+) -> None:
+    """Keep a file that loaded without problems (one with problems is loaded again, to report them again)."""
+    if not problems:
+        cache.put(_entry(name, raw), CachedFile(vectors, problems, checked_clean))
+
+
+def cached_read_and_load(path: Path) -> tuple[bytes, CachedFile] | None:
+    """The file's bytes and its cached answer, or None when the cache has none (nothing is computed): cheap
+    enough to ask in the main process before handing the files that miss to worker processes."""
     try:
         raw = path.read_bytes()
     except OSError:
         return None  # read_and_load reports it
-    hit = _cached(str(path), raw)
-    return None if hit is None else (raw, *hit)
+    hit = cached(str(path), raw)
+    return None if hit is None else (raw, hit)
 
 
 def _cached_path(path: Path) -> tuple[tuple[Vector, ...], tuple[Problem, ...]] | None:
     hit = cached_read_and_load(path)
-    return None if hit is None else hit[1:]
+    return None if hit is None else (hit[1].vectors, hit[1].problems)
 
 
-def _load_uncached(name: str, raw: bytes) -> tuple[tuple[Vector, ...], tuple[Problem, ...]]:
+def load_bytes_uncached(name: str, raw: bytes) -> tuple[tuple[Vector, ...], tuple[Problem, ...]]:
     path = Path(name)
     vectors: list[Vector] = []
     problems: list[Problem] = []

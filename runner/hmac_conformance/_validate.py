@@ -72,32 +72,30 @@ def _check_problems(vectors: list[Vector]) -> list[Problem]:
 
 def _load_and_check(path: Path) -> tuple[tuple[Vector, ...], tuple[Problem, ...], list[Problem]]:
     """One file loaded and its vectors checked by their scheme (the costly part of lint), in one step that a
-    worker process can take for a large corpus: both then run on every core."""
-    raw, vectors, problems = _load.read_and_load(path)
-    if raw is None or not vectors or _checked_clean(path, raw):
+    worker process can take for a large corpus: both then run on every core. The file's one cache entry says
+    whether its vectors checked clean, so a file is written to the cache once, loaded and checked."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        _, vectors, problems = _load.read_and_load(path)  # which words the error
         return vectors, problems, []
+    hit = _load.cached(str(path), raw)
+    if hit is not None and hit.checked_clean:
+        return hit.vectors, hit.problems, []
+    vectors, problems = (hit.vectors, hit.problems) if hit is not None else _load.load_bytes_uncached(str(path), raw)
     found = [(v, _check(v)) for v in vectors]
-    if not any(messages for _, messages in found):
-        cache.put(_check_key(path, raw), True)
+    clean = not any(messages for _, messages in found)
+    if hit is None or clean:  # a loaded file whose checks still fail keeps its entry as it is
+        _load.remember(str(path), raw, vectors, problems, checked_clean=clean)
     return vectors, problems, [Problem(v.path, v.line, message, v.id) for v, messages in found for message in messages]
-
-
-def _check_key(path: Path, raw: bytes) -> str:
-    # The vectors are a function of the file's bytes (and the code, in every key): a file whose vectors all
-    # checked clean is remembered by its bytes, which costs a hash of the file rather than of its vectors.
-    return cache.key("check-file", str(path).encode(), raw)
-
-
-def _checked_clean(path: Path, raw: bytes) -> bool:
-    return cache.get(_check_key(path, raw)) is True
 
 
 def _cached_load_and_check(path: Path) -> tuple[tuple[Vector, ...], tuple[Problem, ...], list[Problem]] | None:
     """``_load_and_check(path)`` from the cache alone (loaded and checked clean before), else None."""
     hit = _load.cached_read_and_load(path)
-    if hit is None or not _checked_clean(path, hit[0]):
+    if hit is None or not hit[1].checked_clean:
         return None
-    return hit[1], hit[2], []
+    return hit[1].vectors, hit[1].problems, []
 
 
 def _load_checked(targets: list[Path] | None) -> tuple[LoadResult, list[Problem]]:
