@@ -284,3 +284,12 @@ def test_a_file_a_run_loaded_is_checked_by_the_next_validate_once(folder, sample
     assert len(entries(folder)) == 1 and hit is not None and hit.checked_clean, "the same entry, now checked"
     checked.clear()
     assert _validate.validate([sample])[1] == [] and checked == [], "and never again"
+
+
+def test_a_path_that_cannot_be_read_is_one_problem_and_nothing_cached(folder, tmp_path):
+    unreadable = tmp_path / "folder.yaml"
+    unreadable.mkdir()
+    vectors, problems, found = _validate._load_and_check(unreadable)
+    assert vectors == () and found == []
+    assert [(p.path, p.line, p.message) for p in problems] == [(unreadable, None, "cannot read: Is a directory")]
+    assert entries(folder) == []
