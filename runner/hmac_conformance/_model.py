@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import copy
+import functools
 import math
 import re
 from collections.abc import Callable, Iterator
@@ -217,7 +218,9 @@ def to_wire(value: Any) -> Any:
     return value
 
 
+@functools.lru_cache(maxsize=1024)
 def version_key(version: str) -> tuple[int, ...]:
+    """``"1.10.0"`` -> ``(1, 10, 0)``, which compares as versions do (cached: a corpus repeats a few versions)."""
     return tuple(int(part) for part in version.split("."))
 
 

@@ -36,12 +36,16 @@ def lint(result: LoadResult, suite_version: str | None = None, checked: list[Pro
     version = suite_version or paths.suite_version()
     first_seen: dict[str, Vector] = {}
     by_id = {v.id: v for v in result.vectors}
+    id_formats: dict[str, re.Pattern[str]] = {}  # by scheme: compiled once, not looked up per vector
     for v in result.vectors:
 
         def problem(message: str, v: Vector = v) -> None:
             problems.append(Problem(v.path, v.line, message, v.id))
 
-        if not re.fullmatch(re.escape(v.scheme) + ID_PATH, v.id):
+        id_format = id_formats.get(v.scheme) or id_formats.setdefault(
+            v.scheme, re.compile(re.escape(v.scheme) + ID_PATH)
+        )
+        if not id_format.fullmatch(v.id):
             problem(f"id must look like '{v.scheme}/<group>/<name>' (lowercase letters, digits, '.', '_', '-')")
         if v.id in first_seen:
             other = first_seen[v.id]
