@@ -285,11 +285,12 @@ file, or in the runner's or a scheme's source, misses). Each target is judged co
   two position marks, so parsing costs microseconds per value even in C, and this is most of a cold `load`:
   the strictness checks (duplicate keys, anchors, tags, depth, size) need those events. Only the positions of
   a file's top two levels are recorded (each vector's line); a deeper line is found by parsing the file again
-  when a problem needs one. Files that the cache cannot answer are loaded by worker processes, one per core,
-  when they hold 8 MiB or more. Faster parsers were measured on the 10k corpus and not taken: rapidyaml
-  parses in a quarter of libyaml's time but its tree costs a call per node from Python (0.73 s against the
-  strict reader's 0.87 s in all), and yaml-rs loads everything in 0.17 s but says neither where a value is,
-  nor whether a scalar was quoted, nor what anchors and tags it met. A cold run's floor is therefore this
+  when a problem needs one. The composer keeps the container it is filling in local variables, with no call
+  per value: on the 10k corpus the strict read takes 0.70 s, of which libyaml's events are 0.40 s. Files that
+  the cache cannot answer are loaded by worker processes, one per core, when they hold 8 MiB or more. Faster
+  parsers were measured on the 10k corpus and not taken: rapidyaml parses in a quarter of libyaml's time, but
+  walking its tree from Python, a call per node, took 0.73 s alone, and yaml-rs loads everything in 0.17 s
+  but says neither where a value is, nor whether a scalar was quoted, nor what anchors and tags it met. A cold run's floor is therefore this
   reader plus the two recomputations of every expected value (the independent one, PyCryptodome, about
   30 µs per HMAC vector); the cache makes every later run warm.
 - **Schemas.** The JSON Schemas are compiled once into closures that answer "valid?" (`_fastschema.py`);
@@ -309,11 +310,12 @@ file, or in the runner's or a scheme's source, misses). Each target is judged co
   implementation's cases run (neither makes cycles), and what a load built is then frozen out of later
   collections: otherwise each full collection scans every vector and every result so far, a fifth of a warm
   load and a tenth of a persistent run.
-- **Cache.** A file that loaded without problems, and the fact that its vectors' cross-checks passed, are kept
-  in a content-hash cache (`_cache.py`): the key is a SHA-256 of the file's bytes, the tool's version, and every
-  source and schema file of the runner and of the registered schemes, so an entry is never stale. A warm run
-  reads one entry per file, in the main process (handing hits to workers would cost more than they save);
-  what remains is unpickling the vectors and running the cases.
+- **Cache.** A file that loaded without problems is kept in a content-hash cache (`_cache.py`), in one entry
+  that also says whether its vectors' cross-checks passed: the key is a SHA-256 of the file's bytes, the tool's
+  version, and every source and schema file of the runner and of the registered schemes, so an entry is never
+  stale. One entry per file, because creating a file on this kind of disk costs about as much as pickling
+  the vectors in it. A warm run reads one entry per file, in the main process (handing hits to workers would
+  cost more than they save); what remains is unpickling the vectors and running the cases.
 - **Memory.** A run holds every selected vector and one result per vector. A vector whose byte strings
   expand beyond 64 KiB (the 1 MiB messages) holds them as written and expands them on each access, and the
   JSON report is written record by record, so what grows with N is the vectors' small values and the results.
