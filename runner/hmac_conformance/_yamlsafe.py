@@ -257,6 +257,7 @@ def _parse(path: Path, text: str, libyaml: bool, depth: int | None) -> Document:
 
 
 def _set_root(doc: Document, value: Any, mark: Any, root_set: bool, fail: Callable[[Any, str], YamlError]) -> None:
+    """The file's one value, at the root; a second root value is a second document."""
     if root_set:
         raise fail(mark, "more than one YAML document in the file")
     doc.value = value
