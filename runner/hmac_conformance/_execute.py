@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from hmac_conformance import _collector as collector
 from hmac_conformance import _gate as gate
 from hmac_conformance import schemes
 from hmac_conformance._adapters.base import Adapter
@@ -103,20 +102,6 @@ def _without_evidence(result: Result) -> Result:
     )  # fmt: skip
 
 
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector is paused while the cases run: results hold no cycles, and its full collections,
-    each a scan of every result so far (and of earlier runs' results), took a tenth of a persistent run. What
-    cyclic garbage a run leaves is collected when the collector resumes."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _error(vector: Vector, message: str) -> Result:
     return Result(vector.id, vector.scheme, vector.operation, vector.tags, "error", message, expected=vector.expected)
 
@@ -161,7 +146,7 @@ def execute(
     else:
         identity = adapter.identity
         try:
-            with schemes.held(), _collector_paused():
+            with schemes.held(), collector.paused():  # no cycles; collections took a tenth of a run
                 for vector, response in adapter.run(vectors):
                     record(judge(vector, response, strict_reasons, evidence=evidence), vector)
         finally:

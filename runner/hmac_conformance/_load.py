@@ -14,6 +14,7 @@ from typing import Any
 from jsonschema.exceptions import ValidationError, best_match
 
 from hmac_conformance import _cache as cache
+from hmac_conformance import _collector as collector
 from hmac_conformance import _fastschema, _parallel, _schemas, schemes
 from hmac_conformance import _paths as paths
 from hmac_conformance import _yamlsafe as yamlsafe
@@ -186,7 +187,7 @@ def _load_bytes(
 class CachedFile:
     """A file's entry in the content-hash cache: its vectors and problems, and whether ``validate``'s scheme
     checks (every expected value recomputed twice) found nothing wrong in them. One entry per file: on this
-    kind of disk, creating a file costs more than pickling the vectors it holds."""
+    kind of disk, creating a file costs about as much as pickling the vectors it holds."""
 
     vectors: tuple[Vector, ...]
     problems: tuple[Problem, ...]
@@ -211,20 +212,20 @@ def remember(
         cache.put(_entry(name, raw), CachedFile(vectors, problems, checked_clean))
 
 
-def cached_read_and_load(path: Path) -> tuple[bytes, CachedFile] | None:
-    """The file's bytes and its cached answer, or None when the cache has none (nothing is computed): cheap
-    enough to ask in the main process before handing the files that miss to worker processes."""
+def cached_file(path: Path) -> CachedFile | None:
+    """The file's cached answer, or None when the cache has none (nothing is computed; an unreadable file is
+    read_and_load's to report): cheap enough to ask in the main process before handing the files that miss to
+    worker processes."""
     try:
         raw = path.read_bytes()
     except OSError:
-        return None  # read_and_load reports it
-    hit = cached(str(path), raw)
-    return None if hit is None else (raw, hit)
+        return None
+    return cached(str(path), raw)
 
 
 def _cached_path(path: Path) -> tuple[tuple[Vector, ...], tuple[Problem, ...]] | None:
-    hit = cached_read_and_load(path)
-    return None if hit is None else (hit[1].vectors, hit[1].problems)
+    hit = cached_file(path)
+    return None if hit is None else (hit.vectors, hit.problems)
 
 
 def load_bytes_uncached(name: str, raw: bytes) -> tuple[tuple[Vector, ...], tuple[Problem, ...]]:
@@ -279,11 +280,8 @@ def held_for_the_command() -> Iterator[None]:
     what exists then is frozen out of later collections, each of which would otherwise scan every vector again
     while the cases run. The command unfreezes it when it ends (``gc.unfreeze``), so a process that runs many
     commands (a test suite) collects as before."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
+    with collector.paused():
+        try:
+            yield
+        finally:
+            gc.freeze()  # before the collector resumes

@@ -96,10 +96,10 @@ def _load_and_check(path: Path) -> tuple[tuple[Vector, ...], tuple[Problem, ...]
 
 def _cached_load_and_check(path: Path) -> tuple[tuple[Vector, ...], tuple[Problem, ...], list[Problem]] | None:
     """``_load_and_check(path)`` from the cache alone (loaded and checked clean before), else None."""
-    hit = _load.cached_read_and_load(path)
-    if hit is None or not hit[1].checked_clean:
+    hit = _load.cached_file(path)
+    if hit is None or not hit.checked_clean:
         return None
-    return hit[1].vectors, hit[1].problems, []
+    return hit.vectors, hit.problems, []
 
 
 def _load_checked(targets: list[Path] | None) -> tuple[LoadResult, list[Problem]]:
