@@ -162,7 +162,10 @@ def _header_lines(headers: list[tuple[str, str]], names: list[str] | None = None
 # ------------------------------------------------------------------------------------------------- sign
 
 
+@functools.lru_cache(maxsize=256)
 def _key(secret: str, day: str, region: str, service: str, terminator: str = "aws4_request") -> bytes:
+    """The signing key: four HMACs that depend only on the credential and the scope, as every vector signed
+    with one credential on one day shares them (SDKs keep it for the day too)."""
     k = ("AWS4" + secret).encode("utf-8")
     for part in (day, region, service, terminator):
         k = _mac(k, part.encode("utf-8"))
@@ -188,11 +191,11 @@ def _sign(inp: dict[str, Any]) -> dict[str, Any]:
     token = cred.get("session_token")
     sign_token = token is not None and inp.get("session_token") != "unsigned"
     payload = {
-        "hash": _digest_hex(req["body"]),
-        "hash-header": _digest_hex(req["body"]),
-        "unsigned": "UNSIGNED-PAYLOAD",
-        "unsigned-header": "UNSIGNED-PAYLOAD",
-    }[inp["payload"]]
+        "hash": _digest_hex,
+        "hash-header": _digest_hex,
+        "unsigned": lambda _: "UNSIGNED-PAYLOAD",
+        "unsigned-header": lambda _: "UNSIGNED-PAYLOAD",
+    }[inp["payload"]](req["body"])  # the body hashed only when it is signed
     scope = "/".join((day, inp["region"], inp["service"], "aws4_request"))
 
     extra_headers = []
