@@ -182,6 +182,44 @@ def test_entries_in_a_folder_others_can_write_are_not_read(folder, sample, monke
     assert calls == []
 
 
+@pytest.mark.parametrize("mode", [0o775, 0o777, 0o722], ids=oct)
+def test_a_cache_folder_others_can_write_is_neither_read_nor_written_and_stderr_says_so_once(
+    folder, sample, monkeypatch, capsys, mode
+):
+    """A CI cache folder made group-writable (umask 002) would otherwise make every run silently cold."""
+    monkeypatch.setattr(cache, "_refused", set())
+    folder.mkdir()
+    folder.chmod(mode)
+    calls = computed(monkeypatch)
+    load(sample)
+    load(sample)
+    assert calls == [str(sample)] * 2
+    assert entries(folder) == []
+    err = capsys.readouterr().err
+    assert err.count("hmac-conformance: the cache folder") == 1
+    assert f"{folder} is not used: other users can write to it (mode {mode:o})" in err
+    assert "chmod go-w" in err and cache.ENVIRONMENT in err
+    folder.chmod(0o700)  # made private: used from now on, with no more warnings
+    calls.clear()
+    load(sample)
+    load(sample)
+    assert calls == [str(sample)]
+    assert len(entries(folder)) == 1
+    assert capsys.readouterr().err == ""
+
+
+def test_a_cache_folder_of_another_user_is_not_used(folder, sample, monkeypatch, capsys):
+    monkeypatch.setattr(cache, "_refused", set())
+    folder.mkdir(mode=0o700)
+    monkeypatch.setattr(cache.os, "getuid", lambda: folder.stat().st_uid + 1)
+    calls = computed(monkeypatch)
+    load(sample)
+    load(sample)
+    assert calls == [str(sample)] * 2
+    assert entries(folder) == []
+    assert "is not used: it belongs to another user" in capsys.readouterr().err
+
+
 def test_validate_remembers_a_clean_file_by_its_bytes(folder, sample, monkeypatch):
     """validate keys a file's cross-checks by the file's bytes: the same bytes are not rechecked, a changed
     byte is, and a file whose check fails is checked again next time."""

@@ -7,7 +7,8 @@ the libraries the runner depends on. A changed byte anywhere is a different key.
 Entries live in ``$HMAC_CONFORMANCE_CACHE`` (``off`` disables the cache), else ``$XDG_CACHE_HOME/hmac-conformance``
 or ``~/.cache/hmac-conformance``. Each is written atomically and carries a digest of its payload: an entry that
 is corrupt, truncated or unreadable is ignored (and rewritten by the caller); a cache folder that cannot be
-written only costs the time it would have saved.
+written only costs the time it would have saved. Unpickling runs code, so a folder that another user owns or
+can write to is not used at all, and stderr says so once.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import hashlib
 import inspect
 import os
 import pickle
+import stat
 import sys
 import tempfile
 from collections.abc import Iterable
@@ -114,24 +116,56 @@ def key(kind: str, *parts: bytes) -> str:
     return digest.hexdigest()
 
 
+def _not_private(st: os.stat_result) -> str | None:
+    """Why a folder with this status is not ours alone, or None when it is."""
+    if not hasattr(os, "getuid"):  # pragma: no cover - not POSIX: no owner to compare
+        return None
+    if st.st_uid != os.getuid():
+        return "it belongs to another user"
+    if st.st_mode & 0o022:
+        return f"other users can write to it (mode {stat.S_IMODE(st.st_mode):o})"
+    return None
+
+
 def _private(path: Path) -> bool:
     """Unpickling runs code, so entries are read only from folders no other user can write to."""
-    if not hasattr(os, "getuid"):  # pragma: no cover - not POSIX: no owner to compare
-        return True
     try:
-        for part in (path.parent, path.parent.parent):
-            st = part.stat()
-            if st.st_uid != os.getuid() or st.st_mode & 0o022:
-                return False
+        return all(_not_private(part.stat()) is None for part in (path.parent, path.parent.parent))
     except OSError:
         return False
-    return True
+
+
+#: Cache folders refused in this process, each named once on stderr.
+_refused: set[Path] = set()
+
+
+def _usable_folder() -> Path | None:
+    """The cache folder, or None when the cache is off or the folder is not private: a folder that another user
+    owns or can write to is neither read nor written, and stderr says so once (else every run would silently
+    be cold, and still pay for writing entries it never reads)."""
+    where = folder()
+    if where is None:
+        return None
+    try:
+        why = _not_private(where.stat())
+    except OSError:
+        return where  # not made yet (put makes it private), or unreadable (every access fails quietly)
+    if why is None:
+        return where
+    if where not in _refused:
+        _refused.add(where)
+        print(
+            f"hmac-conformance: the cache folder {where} is not used: {why}, and cache entries run code when "
+            f"read. Make it private (chmod go-w), or set {ENVIRONMENT} to another folder.",
+            file=sys.stderr,
+        )
+    return None
 
 
 def get(name: str) -> Any | None:
     """The cached value, or None when there is none (or it is unreadable, truncated or corrupt, or in a folder
     another user could write to)."""
-    where = folder()
+    where = _usable_folder()
     if where is None:
         return None
     entry = where / name[:2] / name
@@ -152,7 +186,7 @@ def get(name: str) -> Any | None:
 
 def put(name: str, value: Any) -> None:
     """Store ``value`` atomically; a cache that cannot be written is silently not used."""
-    where = folder()
+    where = _usable_folder()
     if where is None:
         return
     payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
