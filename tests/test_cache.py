@@ -9,6 +9,7 @@ import pytest
 
 from hmac_conformance import _cache as cache
 from hmac_conformance import _load, _validate, schemes
+from hmac_conformance._cli import main
 from tests.conftest import ROOT
 
 SAMPLE = ROOT / "tests" / "golden" / "vectors" / "hmac.yaml"
@@ -245,7 +246,7 @@ def test_validate_remembers_a_clean_file_by_its_bytes(folder, sample, monkeypatc
 
 def test_a_warm_validate_is_answered_in_this_process_and_checks_nothing(folder, sample, monkeypatch):
     first_vectors, first_problems = _validate.validate([sample])
-    assert first_problems == []
+    assert first_problems == [] and first_vectors.confirmed_earlier == 0
 
     def no(*_args):
         raise AssertionError("a cache hit must not load or check again")
@@ -255,14 +256,16 @@ def test_a_warm_validate_is_answered_in_this_process_and_checks_nothing(folder, 
     _load._load_bytes.cache_clear()
     again, problems = _validate.validate([sample])
     assert problems == [] and again.vectors == first_vectors.vectors
+    assert again.confirmed_earlier == len(again.vectors), "every confirmation came from the cache"
 
 
 def test_a_file_checked_clean_is_not_checked_again_when_only_its_load_is_recomputed(folder, sample, monkeypatch):
     _validate.validate([sample])
     checked: list[str] = []
     monkeypatch.setattr(_validate, "_check", lambda v: checked.append(v.id) or ["wrong"])
-    vectors, problems, found = _validate._load_and_check(sample)
-    assert vectors and problems == () and found == [] and checked == []
+    answer = _validate._load_and_check(sample)
+    assert answer.vectors and answer.problems == () and answer.found == [] and checked == []
+    assert answer.earlier, "its expected values were confirmed by the earlier validate"
 
 
 def test_lint_locates_every_check_problem(folder, sample, monkeypatch):
@@ -324,10 +327,32 @@ def test_a_file_a_run_loaded_is_checked_by_the_next_validate_once(folder, sample
     assert _validate.validate([sample])[1] == [] and checked == [], "and never again"
 
 
+def test_validate_says_which_confirmations_an_earlier_run_made(folder, sample, tmp_path, capsys):
+    """A warm validate recomputes nothing; its summary must not read as if it had."""
+    other = tmp_path / "more" / "hmac.yaml"
+    other.parent.mkdir()
+    other.write_bytes(sample.read_bytes().replace(b"id: hmac/", b"id: hmac/more-"))
+    count = len(load(sample).vectors)
+
+    def summary() -> str:
+        _load._load_bytes.cache_clear()
+        assert main(["validate", str(sample), str(other)]) == 0
+        return capsys.readouterr().out
+
+    assert "independent implementation\n" in summary(), "a first run confirmed everything itself"
+    assert (
+        "independent implementation (all of them by an earlier run of this same code on the same file bytes, "
+        "kept in the cache)" in summary()
+    )
+    other.write_bytes(other.read_bytes().replace(b'description: "', b'description: "Changed: ', 1))
+    assert f"({count} of them by an earlier run" in summary(), "only the unchanged file's came from the cache"
+
+
 def test_a_path_that_cannot_be_read_is_one_problem_and_nothing_cached(folder, tmp_path):
     unreadable = tmp_path / "folder.yaml"
     unreadable.mkdir()
-    vectors, problems, found = _validate._load_and_check(unreadable)
-    assert vectors == () and found == []
+    answer = _validate._load_and_check(unreadable)
+    vectors, problems, found = answer.vectors, answer.problems, answer.found
+    assert vectors == () and found == [] and not answer.earlier
     assert [(p.path, p.line, p.message) for p in problems] == [(unreadable, None, "cannot read: Is a directory")]
     assert entries(folder) == []

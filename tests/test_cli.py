@@ -288,7 +288,8 @@ def test_main_passes_a_commands_own_status_through(capsys, monkeypatch):
 # -- validate and export ---------------------------------------------------------------------------------------------
 
 
-def test_validate_summary_counts_vectors_files_and_operations(capsys):
+def test_validate_summary_counts_vectors_files_and_operations(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("HMAC_CONFORMANCE_CACHE", str(tmp_path / "cache"))  # empty: this run confirms everything
     files = [ROOT / "vectors" / "hmac" / "rfc4231.yaml", ROOT / "vectors" / "firstvision" / "sign.yaml"]
     code, out, err = run(capsys, "validate", *map(str, files))
     assert (code, err) == (0, "")
@@ -302,6 +303,10 @@ def test_validate_summary_counts_vectors_files_and_operations(capsys):
         "an independent implementation\n"
     )
     assert run(capsys, "validate", "-q", *map(str, files)) == (0, "", "")
+    assert run(capsys, "validate", *map(str, files))[1].endswith(
+        "an independent implementation (all of them by an earlier run of this same code on the same file bytes, "
+        "kept in the cache)\n"
+    )
 
 
 def test_validate_problems_go_to_stderr_with_a_count(capsys, tmp_path):

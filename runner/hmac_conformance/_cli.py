@@ -36,7 +36,7 @@ from hmac_conformance._exceptions import UsageError, VectorFileError
 from hmac_conformance._execute import Run
 from hmac_conformance._expectations import ExpectedFailure, check_xfail, load_xfail, write_xfail
 from hmac_conformance._gate import Baseline, Requirement, check_requirements, load_baseline
-from hmac_conformance._load import held_for_the_command
+from hmac_conformance._load import LoadResult, held_for_the_command
 from hmac_conformance._model import Vector, to_wire, version_key
 from hmac_conformance._report import console as console_report
 from hmac_conformance._report import jsonreport, junit, markdown, matrix
@@ -391,8 +391,16 @@ def cmd_validate(args: argparse.Namespace) -> int:
             f"{len(result.vectors)} vectors in {files} files are valid "
             f"({', '.join(f'{k} {n}' for k, n in sorted(ops.items()))}); "
             "every expected value confirmed by the reference and an independent implementation"
+            + (f" ({_earlier(result)})" if result.confirmed_earlier else "")
         )
     return EXIT_OK
+
+
+def _earlier(result: LoadResult) -> str:
+    """Which confirmations this run did not compute: a warm validate must not read as if it had."""
+    n = result.confirmed_earlier
+    which = "all of them" if n == len(result.vectors) else f"{n} of them"
+    return f"{which} by an earlier run of this same code on the same file bytes, kept in the cache"
 
 
 def _load_or_fail(targets: Sequence[Path] | None) -> tuple[Vector, ...]:

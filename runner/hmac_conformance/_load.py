@@ -36,6 +36,9 @@ from hmac_conformance._model import (
 class LoadResult:
     vectors: list[Vector] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    #: ``validate`` only: how many of the vectors had their expected values confirmed by an earlier run of the
+    #: same code on the same file bytes (the content-hash cache), rather than by this one.
+    confirmed_earlier: int = 0
 
 
 def vector_files(targets: Iterable[Path]) -> list[Path]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pickle
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from hmac_conformance import _cache as cache
@@ -74,7 +75,18 @@ def _check_problems(vectors: list[Vector]) -> list[Problem]:
     return [Problem(v.path, v.line, message, v.id) for v, messages in _checks(vectors) for message in messages]
 
 
-def _load_and_check(path: Path) -> tuple[tuple[Vector, ...], tuple[Problem, ...], list[Problem]]:
+@dataclass(frozen=True)
+class _Checked:
+    """One file loaded and its vectors checked: ``found`` are the checks' problems; ``earlier`` says that an
+    earlier run of the same code on the same bytes found none (a cache hit), so this run computed nothing."""
+
+    vectors: tuple[Vector, ...]
+    problems: tuple[Problem, ...]
+    found: list[Problem]
+    earlier: bool = False
+
+
+def _load_and_check(path: Path) -> _Checked:
     """One file loaded and its vectors checked by their scheme (the costly part of lint), in one step that a
     worker process can take for a large corpus: both then run on every core. The file's one cache entry says
     whether its vectors checked clean, so a file is written to the cache once, loaded and checked."""
@@ -82,35 +94,39 @@ def _load_and_check(path: Path) -> tuple[tuple[Vector, ...], tuple[Problem, ...]
         raw = path.read_bytes()
     except OSError:
         _, vectors, problems = _load.read_and_load(path)  # which words the error
-        return vectors, problems, []
+        return _Checked(vectors, problems, [])
     hit = _load.cached(str(path), raw)
     if hit is not None and hit.checked_clean:
-        return hit.vectors, hit.problems, []
+        return _Checked(hit.vectors, hit.problems, [], earlier=True)
     vectors, problems = (hit.vectors, hit.problems) if hit is not None else _load.load_bytes_uncached(str(path), raw)
     found = [(v, _check(v)) for v in vectors]
     clean = not any(messages for _, messages in found)
     if hit is None or clean:  # a loaded file whose checks still fail keeps its entry as it is
         _load.remember(str(path), raw, vectors, problems, checked_clean=clean)
-    return vectors, problems, [Problem(v.path, v.line, message, v.id) for v, messages in found for message in messages]
+    return _Checked(
+        vectors, problems, [Problem(v.path, v.line, message, v.id) for v, messages in found for message in messages]
+    )
 
 
-def _cached_load_and_check(path: Path) -> tuple[tuple[Vector, ...], tuple[Problem, ...], list[Problem]] | None:
+def _cached_load_and_check(path: Path) -> _Checked | None:
     """``_load_and_check(path)`` from the cache alone (loaded and checked clean before), else None."""
     hit = _load.cached_file(path)
     if hit is None or not hit.checked_clean:
         return None
-    return hit.vectors, hit.problems, []
+    return _Checked(hit.vectors, hit.problems, [], earlier=True)
 
 
 def _load_checked(targets: list[Path] | None) -> tuple[LoadResult, list[Problem]]:
     result, checked = LoadResult(), []
     cache.code_digest()  # once, before any worker is forked
-    for vectors, problems, found in _parallel.map_in_order(
+    for file in _parallel.map_in_order(
         _load_and_check, _load.vector_files(targets if targets else [paths.VECTORS]), answered=_cached_load_and_check
     ):
-        result.vectors.extend(vectors)
-        result.problems.extend(problems)
-        checked.extend(found)
+        result.vectors.extend(file.vectors)
+        result.problems.extend(file.problems)
+        checked.extend(file.found)
+        if file.earlier:
+            result.confirmed_earlier += len(file.vectors)
     return result, checked
 
 
