@@ -348,6 +348,35 @@ def test_validate_says_which_confirmations_an_earlier_run_made(folder, sample, t
     assert f"({count} of them by an earlier run" in summary(), "only the unchanged file's came from the cache"
 
 
+def test_has_entries_only_when_the_folder_holds_some(folder, sample, monkeypatch, capsys):
+    assert not cache.has_entries(), "no folder yet"
+    folder.mkdir(mode=0o700)
+    assert not cache.has_entries(), "an empty folder"
+    load(sample)
+    assert cache.has_entries()
+    monkeypatch.setattr(cache, "_refused", set())
+    folder.chmod(0o770)
+    assert not cache.has_entries(), "a folder that is not used"
+    assert "is not used" in capsys.readouterr().err
+    folder.chmod(0o700)
+    monkeypatch.setenv(cache.ENVIRONMENT, "off")
+    assert not cache.has_entries()
+
+
+@pytest.mark.parametrize("command", [_load.load, _validate.validate])
+def test_a_first_run_does_not_read_every_file_to_ask_an_empty_cache(folder, sample, monkeypatch, command):
+    """Asking means reading and hashing each file in the main process, which the loader then does again."""
+    asked: list[Path] = []
+    real = _load.cached_file
+    monkeypatch.setattr(_load, "cached_file", lambda path: asked.append(path) or real(path))
+    _load._load_bytes.cache_clear()
+    assert command([sample]) is not None
+    assert asked == [], "nothing to ask: the folder did not exist"
+    _load._load_bytes.cache_clear()
+    command([sample])
+    assert asked == [sample], "the cache has entries now: asked first, in this process"
+
+
 def test_a_path_that_cannot_be_read_is_one_problem_and_nothing_cached(folder, tmp_path):
     unreadable = tmp_path / "folder.yaml"
     unreadable.mkdir()

@@ -162,6 +162,19 @@ def _usable_folder() -> Path | None:
     return None
 
 
+def has_entries() -> bool:
+    """Whether the cache could answer anything: False when it is off or refused, or its folder is missing or
+    empty (a first run), where asking about each file would only read and hash every file for nothing."""
+    where = _usable_folder()
+    if where is None:
+        return False
+    try:
+        with os.scandir(where) as found:
+            return next(found, None) is not None
+    except OSError:
+        return False
+
+
 def get(name: str) -> Any | None:
     """The cached value, or None when there is none (or it is unreadable, truncated or corrupt, or in a folder
     another user could write to)."""

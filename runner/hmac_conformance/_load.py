@@ -269,7 +269,9 @@ def load(targets: Iterable[Path] | None = None) -> LoadResult:
     result = LoadResult()
     cache.code_digest()  # once, before any worker is forked
     for vectors, problems in _parallel.map_in_order(
-        _load_path, vector_files(list(targets) if targets else [paths.VECTORS]), answered=_cached_path
+        _load_path,
+        vector_files(list(targets) if targets else [paths.VECTORS]),
+        answered=_cached_path if cache.has_entries() else None,
     ):
         result.vectors.extend(vectors)
         result.problems.extend(problems)

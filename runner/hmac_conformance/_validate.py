@@ -120,7 +120,9 @@ def _load_checked(targets: list[Path] | None) -> tuple[LoadResult, list[Problem]
     result, checked = LoadResult(), []
     cache.code_digest()  # once, before any worker is forked
     for file in _parallel.map_in_order(
-        _load_and_check, _load.vector_files(targets if targets else [paths.VECTORS]), answered=_cached_load_and_check
+        _load_and_check,
+        _load.vector_files(targets if targets else [paths.VECTORS]),
+        answered=_cached_load_and_check if cache.has_entries() else None,
     ):
         result.vectors.extend(file.vectors)
         result.problems.extend(file.problems)
