@@ -3,6 +3,8 @@ code, never for a file with problems, and a corrupt entry or a disabled cache co
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -375,6 +377,81 @@ def test_a_first_run_does_not_read_every_file_to_ask_an_empty_cache(folder, samp
     _load._load_bytes.cache_clear()
     command([sample])
     assert asked == [sample], "the cache has entries now: asked first, in this process"
+
+
+def fake_generation(where: Path, name: str, age_days: float, content: dict[str, bytes] | None = None) -> Path:
+    """A generation folder of entries as another version of the code would have left it, last used long ago."""
+    generation = where / name
+    for relative, data in (content or {"ab/" + "ab" * 32: b"entry"}).items():
+        (generation / relative).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        (generation / relative).write_bytes(data)
+    then = time.time() - age_days * 86400
+    os.utime(generation, (then, then))
+    return generation
+
+
+def test_entries_live_in_a_folder_of_their_code_version(folder, sample):
+    load(sample)
+    (entry,) = entries(folder)
+    assert entry.relative_to(folder).parts == (cache.code_digest().hex()[:16], entry.name[:2], entry.name)
+
+
+@pytest.mark.parametrize("command", [load, lambda path: _validate.validate([path])], ids=["load", "validate"])
+def test_only_the_most_recently_used_code_versions_are_kept(folder, sample, command):
+    """Each edit of the runner's code starts a new set of entries; the old sets can never be hit by it."""
+    folder.mkdir(mode=0o700)
+    old = [fake_generation(folder, f"{n:016x}", age_days=10 - n) for n in range(6)]  # the last is the newest
+    command(sample)
+    kept = sorted(p.name for p in folder.iterdir())
+    assert kept == sorted([cache.code_digest().hex()[:16], *(p.name for p in old[-(cache.GENERATIONS - 1) :])])
+    assert len(kept) == cache.GENERATIONS
+    command(sample)
+    assert sorted(p.name for p in folder.iterdir()) == kept, "the one in use is never removed"
+
+
+def test_a_version_used_again_is_kept_over_newer_ones(folder, sample):
+    folder.mkdir(mode=0o700)
+    load(sample)
+    current = folder / cache.code_digest().hex()[:16]
+    then = time.time() - 30 * 86400
+    os.utime(current, (then, then))  # last used a month ago
+    newer = [fake_generation(folder, f"{n:016x}", age_days=1) for n in range(cache.GENERATIONS)]
+    _load._load_bytes.cache_clear()
+    load(sample)  # uses it again: marked as the most recent
+    assert current.exists() and len(entries(current)) == 1
+    assert sum(p.exists() for p in newer) == cache.GENERATIONS - 1
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        {"ab/notes.txt": b"mine"},  # a file that is no entry
+        {"notes.txt": b"mine"},  # directly in the generation
+        {"ab/" + "ab" * 32: b"entry", "zz/" + "ab" * 32: b"entry"},  # a folder that is no shard
+    ],
+)
+def test_a_folder_holding_anything_but_entries_is_never_removed(folder, sample, content):
+    folder.mkdir(mode=0o700)
+    for n in range(cache.GENERATIONS):
+        fake_generation(folder, f"{n:016x}", age_days=1)
+    foreign = fake_generation(folder, "f" * 16, age_days=100, content=content)
+    load(sample)
+    assert foreign.exists() and all((foreign / relative).exists() for relative in content)
+
+
+def test_entries_of_the_old_layout_are_removed_and_nothing_else(folder, sample):
+    """The earlier layout kept entries in shard folders directly under the cache folder, for every code version."""
+    folder.mkdir(mode=0o700)
+    (folder / "ab").mkdir(mode=0o700)
+    (folder / "ab" / ("ab" * 32)).write_bytes(b"entry")
+    (folder / "ab" / (".abababababababab.x1y2.tmp")).write_bytes(b"half an entry")
+    (folder / "cd").mkdir(mode=0o700)
+    (folder / "cd" / "keep.txt").write_bytes(b"not an entry")
+    (folder / "photos").mkdir()
+    (folder / "README").write_bytes(b"a file")
+    load(sample)
+    assert not (folder / "ab").exists()
+    assert (folder / "cd" / "keep.txt").exists() and (folder / "photos").is_dir() and (folder / "README").exists()
 
 
 def test_a_path_that_cannot_be_read_is_one_problem_and_nothing_cached(folder, tmp_path):

@@ -5,19 +5,23 @@ files and of every registered scheme's source and schema files, the schemas, and
 the libraries the runner depends on. A changed byte anywhere is a different key.
 
 Entries live in ``$HMAC_CONFORMANCE_CACHE`` (``off`` disables the cache), else ``$XDG_CACHE_HOME/hmac-conformance``
-or ``~/.cache/hmac-conformance``. Each is written atomically and carries a digest of its payload: an entry that
-is corrupt, truncated or unreadable is ignored (and rewritten by the caller); a cache folder that cannot be
-written only costs the time it would have saved. Unpickling runs code, so a folder that another user owns or
-can write to is not used at all, and stderr says so once.
+or ``~/.cache/hmac-conformance``, in one folder per version of the code (the GENERATIONS most recently used are
+kept, so the cache does not grow with every edit or upgrade). Each is written atomically and carries a digest
+of its payload: an entry that is corrupt, truncated or unreadable is ignored (and rewritten by the caller); a
+cache folder that cannot be written only costs the time it would have saved. Unpickling runs code, so a folder
+that another user owns or can write to is not used at all, and stderr says so once.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import inspect
 import os
 import pickle
+import re
+import shutil
 import stat
 import sys
 import tempfile
@@ -107,6 +111,74 @@ def code_digest() -> bytes:
     return _code_digest(os.environ.get(schemes.ENVIRONMENT, ""))
 
 
+#: Generations of entries kept: one per version of the runner's and the schemes' code, the most recently used.
+#: An entry is only ever hit by the code that wrote it, so without this bound every edit of the code (or every
+#: upgrade) would leave a full set of dead entries behind, and a developer's cache would grow without end.
+GENERATIONS = 4
+_GENERATION = re.compile(r"[0-9a-f]{16}")
+_SHARD = re.compile(r"[0-9a-f]{2}")  # a generation's sub-folders (the earlier layout: directly in the cache folder)
+_ENTRY = re.compile(r"[0-9a-f]{64}|\.[0-9a-f]{16}\..+\.tmp")  # an entry, or a temporary file put() left
+
+
+def _generation() -> str:
+    return code_digest().hex()[:16]
+
+
+def _entry_path(where: Path, name: str) -> Path:
+    return where / _generation() / name[:2] / name
+
+
+def start() -> None:
+    """Once per command, in the main process before any worker is forked: the code digest is computed (workers
+    inherit it), this code's generation is marked as used, and all but the GENERATIONS most recently used
+    generations are removed."""
+    code_digest()
+    where = _usable_folder()
+    if where is None:
+        return
+    current = where / _generation()
+    with contextlib.suppress(OSError):  # not made yet: the first put makes it
+        os.utime(current)
+    _prune(where, current)
+
+
+def _prune(where: Path, current: Path) -> None:
+    """Keep ``current`` (made by the first put if it is not there yet) and the most recently used other
+    generations, GENERATIONS in all; remove the rest, and the shard folders of the earlier layout (without
+    generations). Only folders that hold nothing but entries are removed: the cache folder is the user's
+    choice, and anything else in it is left alone."""
+    try:
+        with os.scandir(where) as found:
+            folders = [
+                (e.stat(follow_symlinks=False).st_mtime, Path(e.path)) for e in found if e.is_dir(follow_symlinks=False)
+            ]
+    except OSError:
+        return
+    others = sorted(((t, p) for t, p in folders if _GENERATION.fullmatch(p.name) and p != current), reverse=True)
+    doomed = [p for _, p in others[GENERATIONS - 1 :] if _holds_only_entries(p, shards=True)]
+    doomed += [p for _, p in folders if _SHARD.fullmatch(p.name) and _holds_only_entries(p, shards=False)]
+    for path in doomed:
+        shutil.rmtree(path, ignore_errors=True)  # another command may be removing it too
+
+
+def _holds_only_entries(folder: Path, *, shards: bool) -> bool:
+    """Whether ``folder`` holds only entries: in shard folders (a generation), or directly (a shard)."""
+    try:
+        with os.scandir(folder) as found:
+            children = list(found)
+        for child in children:
+            if shards:
+                if not (_SHARD.fullmatch(child.name) and child.is_dir(follow_symlinks=False)):
+                    return False
+                if not _holds_only_entries(Path(child.path), shards=False):
+                    return False
+            elif not (_ENTRY.fullmatch(child.name) and child.is_file(follow_symlinks=False)):
+                return False
+    except OSError:
+        return False
+    return True
+
+
 def key(kind: str, *parts: bytes) -> str:
     """The entry name for ``kind`` of work on these exact input bytes."""
     digest = hashlib.sha256(kind.encode() + b"\0" + code_digest())
@@ -128,7 +200,8 @@ def _not_private(st: os.stat_result) -> str | None:
 
 
 def _private(path: Path) -> bool:
-    """Unpickling runs code, so entries are read only from folders no other user can write to."""
+    """Unpickling runs code, so entries are read only from folders no other user can write to (the cache folder
+    itself is checked by _usable_folder)."""
     try:
         return all(_not_private(part.stat()) is None for part in (path.parent, path.parent.parent))
     except OSError:
@@ -181,7 +254,7 @@ def get(name: str) -> Any | None:
     where = _usable_folder()
     if where is None:
         return None
-    entry = where / name[:2] / name
+    entry = _entry_path(where, name)
     try:
         blob = entry.read_bytes()
     except OSError:
@@ -203,12 +276,13 @@ def put(name: str, value: Any) -> None:
     if where is None:
         return
     payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    target = where / name[:2] / name
+    target = _entry_path(where, name)
     try:
         try:
             fd, tmp = tempfile.mkstemp(prefix=f".{name[:16]}.", suffix=".tmp", dir=target.parent)
         except FileNotFoundError:  # the first entry of its folder: folders are made only then, not on every put
             where.mkdir(mode=0o700, parents=True, exist_ok=True)
+            target.parent.parent.mkdir(mode=0o700, exist_ok=True)
             target.parent.mkdir(mode=0o700, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{name[:16]}.", suffix=".tmp", dir=target.parent)
         try:

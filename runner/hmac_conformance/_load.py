@@ -267,7 +267,7 @@ def load_bytes_uncached(name: str, raw: bytes) -> tuple[tuple[Vector, ...], tupl
 def load(targets: Iterable[Path] | None = None) -> LoadResult:
     """Load every vector file under ``targets`` (default: the suite's vectors/ folder)."""
     result = LoadResult()
-    cache.code_digest()  # once, before any worker is forked
+    cache.start()  # once, before any worker is forked
     for vectors, problems in _parallel.map_in_order(
         _load_path,
         vector_files(list(targets) if targets else [paths.VECTORS]),

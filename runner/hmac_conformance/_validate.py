@@ -118,7 +118,7 @@ def _cached_load_and_check(path: Path) -> _Checked | None:
 
 def _load_checked(targets: list[Path] | None) -> tuple[LoadResult, list[Problem]]:
     result, checked = LoadResult(), []
-    cache.code_digest()  # once, before any worker is forked
+    cache.start()  # once, before any worker is forked
     for file in _parallel.map_in_order(
         _load_and_check,
         _load.vector_files(targets if targets else [paths.VECTORS]),
