@@ -350,10 +350,12 @@ def test_validate_says_which_confirmations_an_earlier_run_made(folder, sample, t
     assert f"({count} of them by an earlier run" in summary(), "only the unchanged file's came from the cache"
 
 
-def test_has_entries_only_when_the_folder_holds_some(folder, sample, monkeypatch, capsys):
+def test_has_entries_only_when_the_folder_holds_some_of_this_code(folder, sample, monkeypatch, capsys):
     assert not cache.has_entries(), "no folder yet"
     folder.mkdir(mode=0o700)
     assert not cache.has_entries(), "an empty folder"
+    fake_generation(folder, "0" * 16, age_days=1)
+    assert not cache.has_entries(), "entries of another version of the code only (an upgrade)"
     load(sample)
     assert cache.has_entries()
     monkeypatch.setattr(cache, "_refused", set())

@@ -236,13 +236,14 @@ def _usable_folder() -> Path | None:
 
 
 def has_entries() -> bool:
-    """Whether the cache could answer anything: False when it is off or refused, or its folder is missing or
-    empty (a first run), where asking about each file would only read and hash every file for nothing."""
+    """Whether the cache could answer anything: False when it is off or refused, or holds nothing written by
+    this code (a first run, or the first after an upgrade), where asking about each file would only read and
+    hash every file for nothing."""
     where = _usable_folder()
     if where is None:
         return False
     try:
-        with os.scandir(where) as found:
+        with os.scandir(where / _generation()) as found:
             return next(found, None) is not None
     except OSError:
         return False
