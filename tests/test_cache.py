@@ -324,9 +324,26 @@ def test_a_file_a_run_loaded_is_checked_by_the_next_validate_once(folder, sample
     assert _validate.validate([sample])[1] == []
     assert checked and parsed == [], "the vectors come from the run's entry, and are checked"
     hit = _load.cached(str(sample), sample.read_bytes())
-    assert len(entries(folder)) == 1 and hit is not None and hit.checked_clean, "the same entry, now checked"
+    assert len(entries(folder)) == 1 and hit is not None and hit.checked_clean, "its entry, now checked, replaced"
     checked.clear()
     assert _validate.validate([sample])[1] == [] and checked == [], "and never again"
+
+
+def test_validate_asks_the_cache_only_for_checked_entries_before_handing_files_to_workers(folder, sample, monkeypatch):
+    """After a run, every entry is loaded but not checked: reading (and unpickling) it in the main process only
+    to find that a worker must check the file, which reads it again, was most of a second at 100,000 vectors."""
+    load(sample)
+    answers: list[object] = []
+    real = cache.get
+
+    def get(name: str) -> object:
+        answers.append(real(name))
+        return answers[-1]
+
+    monkeypatch.setattr(cache, "get", get)
+    assert _validate._cached_load_and_check(sample) is None
+    assert answers == [None], "one question, for the checked entry, which is not there; the loaded one unread"
+    assert _load.cached(str(sample), sample.read_bytes()) is not None and len(answers) == 3, "it is there"
 
 
 def test_validate_says_which_confirmations_an_earlier_run_made(folder, sample, tmp_path, capsys):
@@ -372,7 +389,7 @@ def test_a_first_run_does_not_read_every_file_to_ask_an_empty_cache(folder, samp
     """Asking means reading and hashing each file in the main process, which the loader then does again."""
     asked: list[Path] = []
     real = _load.cached_file
-    monkeypatch.setattr(_load, "cached_file", lambda path: asked.append(path) or real(path))
+    monkeypatch.setattr(_load, "cached_file", lambda path, **how: asked.append(path) or real(path, **how))
     _load._load_bytes.cache_clear()
     assert command([sample]) is not None
     assert asked == [], "nothing to ask: the folder did not exist"

@@ -271,6 +271,14 @@ def get(name: str) -> Any | None:
         return None
 
 
+def discard(name: str) -> None:
+    """Remove the entry if there is one (a cache that cannot be written is silently not used)."""
+    where = _usable_folder()
+    if where is not None:
+        with contextlib.suppress(OSError):
+            _entry_path(where, name).unlink()
+
+
 def put(name: str, value: Any) -> None:
     """Store ``value`` atomically; a cache that cannot be written is silently not used."""
     where = _usable_folder()

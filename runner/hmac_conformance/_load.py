@@ -197,33 +197,41 @@ class CachedFile:
     checked_clean: bool
 
 
-def _entry(name: str, raw: bytes) -> str:
-    return cache.key("load", name.encode(), raw)
+def _entry(name: str, raw: bytes, *, checked_clean: bool) -> str:
+    """A file whose vectors checked clean has another entry name than the same file only loaded, so that
+    ``validate`` can ask for the first without reading and unpickling the second."""
+    return cache.key("load-checked" if checked_clean else "load", name.encode(), raw)
 
 
-def cached(name: str, raw: bytes) -> CachedFile | None:
-    """The cached answer for the file ``name`` holding ``raw``, or None (nothing is computed)."""
-    hit = cache.get(_entry(name, raw))
+def cached(name: str, raw: bytes, *, checked_only: bool = False) -> CachedFile | None:
+    """The cached answer for the file ``name`` holding ``raw``: checked clean if there is one, else only loaded
+    (unless ``checked_only``), else None (nothing is computed)."""
+    hit = cache.get(_entry(name, raw, checked_clean=True))
+    if hit is None and not checked_only:
+        hit = cache.get(_entry(name, raw, checked_clean=False))
     return hit if isinstance(hit, CachedFile) else None
 
 
 def remember(
     name: str, raw: bytes, vectors: tuple[Vector, ...], problems: tuple[Problem, ...], *, checked_clean: bool
 ) -> None:
-    """Keep a file that loaded without problems (one with problems is loaded again, to report them again)."""
+    """Keep a file that loaded without problems (one with problems is loaded again, to report them again). Its
+    entry once checked clean replaces the one it had when only loaded: one entry per file."""
     if not problems:
-        cache.put(_entry(name, raw), CachedFile(vectors, problems, checked_clean))
+        cache.put(_entry(name, raw, checked_clean=checked_clean), CachedFile(vectors, problems, checked_clean))
+        if checked_clean:
+            cache.discard(_entry(name, raw, checked_clean=False))
 
 
-def cached_file(path: Path) -> CachedFile | None:
-    """The file's cached answer, or None when the cache has none (nothing is computed; an unreadable file is
-    read_and_load's to report): cheap enough to ask in the main process before handing the files that miss to
-    worker processes."""
+def cached_file(path: Path, *, checked_only: bool = False) -> CachedFile | None:
+    """The file's cached answer (as ``cached``), or None when the cache has none (nothing is computed; an
+    unreadable file is read_and_load's to report): cheap enough to ask in the main process before handing the
+    files that miss to worker processes."""
     try:
         raw = path.read_bytes()
     except OSError:
         return None
-    return cached(str(path), raw)
+    return cached(str(path), raw, checked_only=checked_only)
 
 
 def _cached_path(path: Path) -> tuple[tuple[Vector, ...], tuple[Problem, ...]] | None:

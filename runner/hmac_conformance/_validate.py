@@ -109,11 +109,10 @@ def _load_and_check(path: Path) -> _Checked:
 
 
 def _cached_load_and_check(path: Path) -> _Checked | None:
-    """``_load_and_check(path)`` from the cache alone (loaded and checked clean before), else None."""
-    hit = _load.cached_file(path)
-    if hit is None or not hit.checked_clean:
-        return None
-    return _Checked(hit.vectors, hit.problems, [], earlier=True)
+    """``_load_and_check(path)`` from the cache alone (loaded and checked clean before), else None. An entry
+    that a ``run`` wrote (loaded, not checked) is not read here: the worker that checks the file reads it."""
+    hit = _load.cached_file(path, checked_only=True)
+    return None if hit is None else _Checked(hit.vectors, hit.problems, [], earlier=True)
 
 
 def _load_checked(targets: list[Path] | None) -> tuple[LoadResult, list[Problem]]:
