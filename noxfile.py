@@ -267,11 +267,11 @@ CI_SAMPLE = {
 CI_SAMPLE_TESTS = ["tests/test_run_verdict.py", "tests/test_judging.py"]
 
 
-def _ci_scope(session: nox.Session) -> tuple[dict[str, list[str]], list[str]]:
-    """The functions the last commit touched (CI runs on a fresh clone: HEAD~1 is the previous commit), or the
-    fixed sample when that is none or more than CI_MAX_MUTANTS mutants; and the tests to judge them by (none: all)."""
+def _touched(session: nox.Session, *flags: str) -> tuple[dict[str, list[str]], int]:
+    """The globs of the functions the last commit touched, by file, and how many mutants they make (CI runs on
+    a fresh clone: HEAD~1 is the previous commit)."""
     try:
-        out = session.run("python", "tools/mutation/scope.py", "--count", "HEAD~1", silent=True, external=True)
+        out = session.run("python", "tools/mutation/scope.py", "--count", *flags, "HEAD~1", silent=True, external=True)
     except nox.command.CommandFailed:
         out = ""  # no previous commit (a shallow clone): the sample
     scope: dict[str, list[str]] = {}
@@ -283,12 +283,28 @@ def _ci_scope(session: nox.Session) -> tuple[dict[str, list[str]], list[str]]:
         if int(count):
             scope.setdefault(path, []).append(glob)
             total += int(count)
-    if not scope or total > CI_MAX_MUTANTS:
-        why = "touched no mutated function" if not scope else f"touched {total} mutants (more than {CI_MAX_MUTANTS})"
-        session.log(f"mutation --ci: the last commit {why}; checking the fixed sample")
-        return CI_SAMPLE, CI_SAMPLE_TESTS
-    session.log(f"mutation --ci: checking the {total} mutants of the functions the last commit touched")
-    return scope, []
+    return scope, total
+
+
+def _ci_scope(session: nox.Session) -> tuple[dict[str, list[str]], list[str]]:
+    """The functions the last commit touched; when they make more than CI_MAX_MUTANTS mutants because it changed a
+    module-level line (an import, a constant: every function of the file counts as touched), the functions whose
+    own lines it changed; else the fixed sample. And the tests to judge them by (none: all)."""
+    scope, total = _touched(session)
+    if scope and total <= CI_MAX_MUTANTS:
+        session.log(f"mutation --ci: checking the {total} mutants of the functions the last commit touched")
+        return scope, []
+    if scope:
+        direct, count = _touched(session, "--direct")
+        if direct and count <= CI_MAX_MUTANTS:
+            session.log(
+                f"mutation --ci: the last commit touched {total} mutants, module-level lines included; checking the "
+                f"{count} mutants of the functions whose own lines it changed"
+            )
+            return direct, []
+    why = "touched no mutated function" if not scope else f"touched {total} mutants (more than {CI_MAX_MUTANTS})"
+    session.log(f"mutation --ci: the last commit {why}; checking the fixed sample")
+    return CI_SAMPLE, CI_SAMPLE_TESTS
 
 
 def _module_path(module: str) -> str:

@@ -1,12 +1,13 @@
 """Which mutants a change touches: mutmut globs for the functions and methods whose lines a diff changed.
 
-    python tools/mutation/scope.py [--count] BASE     # changes from BASE (e.g. HEAD~1) to the work tree
+    python tools/mutation/scope.py [--count] [--direct] BASE     # changes from BASE (e.g. HEAD~1) to the work tree
 
 Prints one glob per line (with --count, preceded by how many mutants mutmut makes of that function), e.g. ``hmac_conformance._gate.x_problems*`` or
 ``hmac_conformance._select.xǁSelectionǁ__call__*``, for files that [tool.mutmut] only_mutate selects; nothing when
 the change touches none of them. Blank and comment lines change nothing. A changed line outside any function (a
 module constant, a regex, an import, a dataclass field) selects every function of its file: mutmut does not mutate
-module-level code, but such a change can alter what every function of the file does.
+module-level code, but such a change can alter what every function of the file does. ``--direct`` selects only the
+functions whose own lines changed (for a check bounded in time, when the whole selection is too large).
 """
 
 from __future__ import annotations
@@ -84,8 +85,9 @@ def module_name(path: str) -> str:
     return path.removeprefix(PACKAGE_DIR).removesuffix(".py").removesuffix("/__init__").replace("/", ".")
 
 
-def globs_for(base: str) -> list[tuple[str, str, str]]:
-    """(file, mangled function name, glob) of every function the change touched."""
+def globs_for(base: str, *, direct: bool = False) -> list[tuple[str, str, str]]:
+    """(file, mangled function name, glob) of every function the change touched (``direct``: only those whose
+    own lines it changed)."""
     patterns = only_mutate()
     globs: list[tuple[str, str, str]] = []
     for path, diff_lines in sorted(changed_lines(base).items()):
@@ -100,7 +102,7 @@ def globs_for(base: str) -> list[tuple[str, str, str]]:
         lines = {n for n in meaningful if 0 < n <= len(text)}
         funcs = functions(path)
         touched = {name for name, first, last in funcs if any(first <= n <= last for n in lines)}
-        if any(not any(first <= n <= last for _, first, last in funcs) for n in lines):
+        if not direct and any(not any(first <= n <= last for _, first, last in funcs) for n in lines):
             touched = {name for name, _, _ in funcs}
         # `name*`, not `name__mutmut_*`: mutmut also matches the glob against its test map (keyed by
         # `module.name`) to run only those functions' tests in its clean run.
@@ -109,13 +111,14 @@ def globs_for(base: str) -> list[tuple[str, str, str]]:
 
 
 def main(argv: list[str]) -> int:
-    count = argv[:1] == ["--count"]
-    argv = argv[1:] if count else argv
-    if len(argv) != 1:
+    flags = {a for a in argv if a.startswith("--")}
+    rest = [a for a in argv if not a.startswith("--")]
+    if len(rest) != 1 or flags - {"--count", "--direct"}:
         print(__doc__, file=sys.stderr)
         return 2
+    count = "--count" in flags
     counts: dict[str, Counter[str]] = {}
-    for path, name, glob in globs_for(argv[0]):
+    for path, name, glob in globs_for(rest[0], direct="--direct" in flags):
         if count:
             n = (counts.get(path) or counts.setdefault(path, mutant_counts(path)))[name]
             print(f"{n} {glob}")
