@@ -6,6 +6,7 @@ import contextlib
 import datetime
 import functools
 import gc
+import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -197,18 +198,20 @@ class CachedFile:
     checked_clean: bool
 
 
-def _entry(name: str, raw: bytes, *, checked_clean: bool) -> str:
-    """A file whose vectors checked clean has another entry name than the same file only loaded, so that
-    ``validate`` can ask for the first without reading and unpickling the second."""
-    return cache.key("load-checked" if checked_clean else "load", name.encode(), raw)
+def _entries(name: str, raw: bytes) -> tuple[str, str]:
+    """The file's entry names when its vectors checked clean and when only loaded (from one hash of its bytes):
+    two names, so that ``validate`` can ask for the first without reading and unpickling the second."""
+    content = hashlib.sha256(raw).digest()
+    return cache.key("load-checked", name.encode(), content), cache.key("load", name.encode(), content)
 
 
 def cached(name: str, raw: bytes, *, checked_only: bool = False) -> CachedFile | None:
     """The cached answer for the file ``name`` holding ``raw``: checked clean if there is one, else only loaded
     (unless ``checked_only``), else None (nothing is computed)."""
-    hit = cache.get(_entry(name, raw, checked_clean=True))
+    checked, loaded = _entries(name, raw)
+    hit = cache.get(checked)
     if hit is None and not checked_only:
-        hit = cache.get(_entry(name, raw, checked_clean=False))
+        hit = cache.get(loaded)
     return hit if isinstance(hit, CachedFile) else None
 
 
@@ -218,9 +221,10 @@ def remember(
     """Keep a file that loaded without problems (one with problems is loaded again, to report them again). Its
     entry once checked clean replaces the one it had when only loaded: one entry per file."""
     if not problems:
-        cache.put(_entry(name, raw, checked_clean=checked_clean), CachedFile(vectors, problems, checked_clean))
+        checked, loaded = _entries(name, raw)
+        cache.put(checked if checked_clean else loaded, CachedFile(vectors, problems, checked_clean))
         if checked_clean:
-            cache.discard(_entry(name, raw, checked_clean=False))
+            cache.discard(loaded)
 
 
 def cached_file(path: Path, *, checked_only: bool = False) -> CachedFile | None:
