@@ -75,8 +75,12 @@ def test_the_reference_agrees_with_itself_on_every_target(tmp_path, capsys, monk
     assert targets == [str(t) for t in fuzz.fuzzable([])]
     assert all(" 0 cases" not in line for line in text.splitlines()), text
     assert "OK: no disagreement" in text and "SEARCH FAILED" not in text
-    assert [p.name for p in tmp_path.iterdir()] == ["finds"], "Hypothesis writes nothing into the working directory"
-    assert [p.name for p in (tmp_path / "finds").iterdir()] == [".hypothesis"], "its cache only, no find"
+    # Hypothesis writes its files into --out/.hypothesis only if this process has not built them already (an
+    # earlier test of the same process may have), so the folder may be absent; nothing else may be there.
+    assert {p.name for p in tmp_path.iterdir()} <= {"finds"}, "Hypothesis writes nothing into the working directory"
+    finds = tmp_path / "finds"
+    if finds.exists():
+        assert {p.name for p in finds.iterdir()} <= {".hypothesis"}, "its cache only, no find"
 
 
 def test_the_same_seed_tries_the_same_cases(tmp_path, capsys, in_root):
