@@ -11,6 +11,8 @@ import pytest
 
 from hmac_conformance import _cache as cache
 from hmac_conformance import _load, _validate, schemes
+from hmac_conformance import _paths as paths
+from hmac_conformance import _released as released
 from hmac_conformance._cli import main
 from tests.conftest import ROOT
 
@@ -257,8 +259,40 @@ def test_a_warm_validate_is_answered_in_this_process_and_checks_nothing(folder, 
     monkeypatch.setattr(_validate, "_check", no)
     _load._load_bytes.cache_clear()
     again, problems = _validate.validate([sample])
-    assert problems == [] and again.vectors == first_vectors.vectors
-    assert again.confirmed_earlier == len(again.vectors), "every confirmation came from the cache"
+    assert problems == [] and again.outlines == first_vectors.outlines
+    assert again.confirmed_earlier == len(again.outlines), "every confirmation came from the cache"
+
+
+def test_a_warm_validate_reads_the_outlines_and_never_unpickles_the_vectors(folder, sample, monkeypatch):
+    """The entry keeps the vectors pickled apart: at 100,000 vectors, unpickling them in the main process only to
+    keep their outlines was most of a warm validate."""
+    _validate.validate([sample])
+    monkeypatch.setattr(_load.CachedFile, "vectors", property(lambda _: pytest.fail("vectors unpickled")))
+    result, problems = _validate.validate([sample])
+    assert problems == [] and result.outlines and result.confirmed_earlier == len(result.outlines)
+
+
+def test_validate_keeps_each_vectors_outline(folder, sample):
+    """What validate returns is what the rules across files read, the same cold and warm."""
+    vectors = load(sample).vectors
+    expected = [released.outline(v, in_suite=False) for v in vectors]
+    for state in ("cold", "warm"):
+        result, problems = _validate.validate([sample])
+        assert problems == [] and result.outlines == expected, state
+        assert all(o.digest is None for o in result.outlines), "not the suite's: no manifest digest"
+
+
+def test_the_suites_own_files_are_outlined_with_their_manifest_digest_cold_and_warm(folder, sample, monkeypatch):
+    """The entry of a file validated as another folder's has no digests: it is never the answer for the suite's."""
+    outside = _validate.validate([sample])[0].outlines
+    assert outside and all(o.digest is None for o in outside)
+    (sample.parent / "VERSION").write_text("9.9.9\n", encoding="utf-8")
+    monkeypatch.setattr(paths, "VECTORS", sample.parent)
+    expected = [released.digest(v) for v in load(sample).vectors]
+    for state in ("cold", "warm"):
+        result, _ = _validate.validate([sample])
+        assert [o.digest for o in result.outlines] == expected and None not in expected, state
+    assert result.confirmed_earlier == len(expected)
 
 
 def test_a_file_checked_clean_is_not_checked_again_when_only_its_load_is_recomputed(folder, sample, monkeypatch):
@@ -266,7 +300,7 @@ def test_a_file_checked_clean_is_not_checked_again_when_only_its_load_is_recompu
     checked: list[str] = []
     monkeypatch.setattr(_validate, "_check", lambda v: checked.append(v.id) or ["wrong"])
     answer = _validate._load_and_check(sample)
-    assert answer.vectors and answer.problems == () and answer.found == [] and checked == []
+    assert answer.outlines and answer.problems == () and answer.found == [] and checked == []
     assert answer.earlier, "its expected values were confirmed by the earlier validate"
 
 
@@ -477,7 +511,7 @@ def test_a_path_that_cannot_be_read_is_one_problem_and_nothing_cached(folder, tm
     unreadable = tmp_path / "folder.yaml"
     unreadable.mkdir()
     answer = _validate._load_and_check(unreadable)
-    vectors, problems, found = answer.vectors, answer.problems, answer.found
-    assert vectors == () and found == [] and not answer.earlier
+    outlines, problems, found = answer.outlines, answer.problems, answer.found
+    assert outlines == () and found == [] and not answer.earlier
     assert [(p.path, p.line, p.message) for p in problems] == [(unreadable, None, "cannot read: Is a directory")]
     assert entries(folder) == []

@@ -394,7 +394,7 @@ def test_a_bad_file_does_not_hide_the_other_files(hc, tmp_path):
     assert str(folder / "good.yaml") not in result.err
     loaded, problems = validate([folder])
     assert {p.path for p in problems} == {bad}
-    assert sum(v.path == folder / "good.yaml" for v in loaded.vectors) == 28  # the good file was validated in full
+    assert sum(v.path == folder / "good.yaml" for v in loaded.outlines) == 28  # the good file was validated in full
 
 
 def test_a_bad_file_does_not_stop_the_lint_of_the_next(hc, tmp_path):

@@ -16,10 +16,12 @@ import pytest
 from hmac_conformance import _cache as cache
 from hmac_conformance import _coverage as coverage
 from hmac_conformance import _paths as paths
+from hmac_conformance import _released as released
 from hmac_conformance import _validate as validate
 from hmac_conformance import schemes
 from hmac_conformance._load import LoadResult, load
 from hmac_conformance._model import Problem
+from hmac_conformance._validate import Validated
 from hmac_conformance.schemes import short
 from hmac_conformance.schemes.firstvision import crosscheck as fv_crosscheck
 from hmac_conformance.schemes.firstvision import lint as fv_lint
@@ -322,8 +324,8 @@ def test_duplicate_ids_name_the_first_place():
 def test_validate_sorts_every_problem_by_file_then_line(monkeypatch):
     loaded = [Problem("b.yaml", 40, "load b40"), Problem("a.yaml", None, "load a-"), Problem("b.yaml", 1, "load b1")]
     linted = [Problem("b.yaml", 5, "lint b5"), Problem("a.yaml", 2, "lint a2"), Problem("a.yaml", 1, "lint a1")]
-    monkeypatch.setattr(validate, "_load_checked", lambda targets: (LoadResult([], list(loaded)), []))
-    monkeypatch.setattr(validate, "lint", lambda result, checked=None: list(linted))
+    monkeypatch.setattr(validate, "_load_checked", lambda targets: (Validated([], list(loaded)), []))
+    monkeypatch.setattr(validate, "_rules", lambda outlines: list(linted))
     _, problems = validate.validate(None)
     assert [p.message for p in problems] == ["load a-", "lint a1", "lint a2", "load b1", "lint b5", "load b40"]
 
@@ -348,8 +350,8 @@ def test_validate_knows_exactly_the_rules_coverage_reads(monkeypatch, tmp_path):
 def test_a_problem_without_a_line_sorts_before_line_1_of_its_file(monkeypatch):
     loaded = [Problem("a.yaml", 1, "load a1")]
     linted = [Problem("a.yaml", None, "lint a-")]
-    monkeypatch.setattr(validate, "_load_checked", lambda targets: (LoadResult([], list(loaded)), []))
-    monkeypatch.setattr(validate, "lint", lambda result, checked=None: list(linted))
+    monkeypatch.setattr(validate, "_load_checked", lambda targets: (Validated([], list(loaded)), []))
+    monkeypatch.setattr(validate, "_rules", lambda outlines: list(linted))
     monkeypatch.setattr(validate, "_release_problems", lambda result, targets: [])
     _, problems = validate.validate(None)
     assert [p.message for p in problems] == ["lint a-", "load a1"]
@@ -357,19 +359,18 @@ def test_a_problem_without_a_line_sorts_before_line_1_of_its_file(monkeypatch):
 
 def test_validate_reports_the_checks_made_while_loading_and_does_not_repeat_them(monkeypatch):
     found = Problem("v/a.yaml", 3, "found while loading", MAC.id)
-    monkeypatch.setattr(validate, "_load_checked", lambda targets: (LoadResult([MAC]), [found]))
+    outline = released.outline(MAC, in_suite=True)
+    monkeypatch.setattr(validate, "_load_checked", lambda targets: (Validated([outline]), [found]))
     monkeypatch.setattr(validate, "_release_problems", lambda result, targets: [])
     monkeypatch.setattr(validate, "_check", lambda v: pytest.fail("checked twice"))
     _, problems = validate.validate(None)
     assert problems == [found]
 
 
-def test_lint_takes_the_check_problems_it_is_given():
+def test_lint_of_loaded_vectors_recomputes_their_expected_values():
     wrong = changed(MAC, expected={**MAC.expected, "tag": "00" * 32})
-    given = Problem("v/a.yaml", 3, "found while loading", MAC.id)
-    assert validate.lint(LoadResult([wrong]), "9.9.9", checked=[given]) == [given]
-    assert validate.lint(LoadResult([wrong]), "9.9.9", checked=[]) == []
-    assert validate.lint(LoadResult([wrong]), "9.9.9") != []
+    assert validate.lint(LoadResult([MAC]), "9.9.9") == []
+    assert [p.vector_id for p in validate.lint(LoadResult([wrong]), "9.9.9")] == [MAC.id]
 
 
 def test_a_skeleton_description_is_refused():
@@ -454,7 +455,8 @@ ONE_FILE = [v for v in VECTORS.values() if v.path == MAC.path]
 
 
 def missing_ids(result: LoadResult, targets: list[Path] | None) -> set[str | None]:
-    problems = validate._release_problems(result, targets)
+    outlines = [released.outline(v, in_suite=True) for v in result.vectors]
+    problems = validate._release_problems(Validated(outlines, result.problems), targets)
     assert all("no vector file holds it any more" in p.message for p in problems)
     return {p.vector_id for p in problems}
 
@@ -474,4 +476,4 @@ def test_released_vectors_are_not_missing_when_only_some_files_were_loaded():
 def test_validating_one_file_of_the_suite_reports_nothing_of_the_others():
     result, problems = validate.validate([MAC.path])
     assert problems == []
-    assert len(result.vectors) == len(ONE_FILE)
+    assert len(result.outlines) == len(ONE_FILE)

@@ -36,12 +36,12 @@ from hmac_conformance._exceptions import UsageError, VectorFileError
 from hmac_conformance._execute import Run
 from hmac_conformance._expectations import ExpectedFailure, check_xfail, load_xfail, write_xfail
 from hmac_conformance._gate import Baseline, Requirement, check_requirements, load_baseline
-from hmac_conformance._load import LoadResult, held_for_the_command
+from hmac_conformance._load import held_for_the_command
 from hmac_conformance._model import Vector, to_wire, version_key
 from hmac_conformance._report import console as console_report
 from hmac_conformance._report import jsonreport, junit, markdown, matrix
 from hmac_conformance._select import Selection
-from hmac_conformance._validate import validate
+from hmac_conformance._validate import Validated, validate
 from hmac_conformance._version import __version__
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
@@ -384,11 +384,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if problems:
         print(f"{len(problems)} problem(s) in {len({p.path for p in problems})} file(s)", file=sys.stderr)
         return EXIT_FAIL
-    files = len({v.path for v in result.vectors})
+    files = len({v.path for v in result.outlines})
     if not args.quiet:
-        ops = Counter(f"{v.scheme}/{v.operation}" for v in result.vectors)
+        ops = Counter(f"{v.scheme}/{v.operation}" for v in result.outlines)
         print(
-            f"{len(result.vectors)} vectors in {files} files are valid "
+            f"{len(result.outlines)} vectors in {files} files are valid "
             f"({', '.join(f'{k} {n}' for k, n in sorted(ops.items()))}); "
             "every expected value confirmed by the reference and an independent implementation"
             + (f" ({_earlier(result)})" if result.confirmed_earlier else "")
@@ -396,10 +396,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _earlier(result: LoadResult) -> str:
+def _earlier(result: Validated) -> str:
     """Which confirmations this run did not compute: a warm validate must not read as if it had."""
     n = result.confirmed_earlier
-    which = "all of them" if n == len(result.vectors) else f"{n} of them"
+    which = "all of them" if n == len(result.outlines) else f"{n} of them"
     return f"{which} by an earlier run of this same code on the same file bytes, kept in the cache"
 
 
@@ -592,7 +592,7 @@ def cmd_release(args: argparse.Namespace) -> int:
     releasing.preflight(args.version, root)
     result, problems = validate()
     try:
-        release = releasing.prepare(args.version, root, result.vectors, problems)
+        release = releasing.prepare(args.version, root, result.outlines, problems)
     except releasing.ReleaseRefused as refused:
         for problem in refused.problems:
             print(problem, file=sys.stderr)

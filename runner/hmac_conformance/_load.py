@@ -7,6 +7,7 @@ import datetime
 import functools
 import gc
 import hashlib
+import pickle
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ from hmac_conformance._exceptions import BytesError, UsageError, YamlError
 from hmac_conformance._model import (
     DEFER_ABOVE,
     Deferred,
+    Outline,
     Problem,
     Vector,
     byte_size,
@@ -37,9 +39,6 @@ from hmac_conformance._model import (
 class LoadResult:
     vectors: list[Vector] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    #: ``validate`` only: how many of the vectors had their expected values confirmed by an earlier run of the
-    #: same code on the same file bytes (the content-hash cache), rather than by this one.
-    confirmed_earlier: int = 0
 
 
 def vector_files(targets: Iterable[Path]) -> list[Path]:
@@ -183,26 +182,43 @@ def _load_bytes(
     if hit is not None:
         return hit.vectors, hit.problems
     vectors, problems = load_bytes_uncached(name, raw)
-    remember(name, raw, vectors, problems, checked_clean=False)
+    remember(name, raw, CachedFile.of(vectors, problems))
     return vectors, problems
 
 
 @dataclass(frozen=True)
 class CachedFile:
-    """A file's entry in the content-hash cache: its vectors and problems, and whether ``validate``'s scheme
-    checks (every expected value recomputed twice) found nothing wrong in them. One entry per file: on this
+    """A file's entry in the content-hash cache: its vectors and problems and, once ``validate``'s scheme checks
+    (every expected value recomputed twice) found nothing wrong in them, their outlines. The vectors are kept
+    pickled apart, so that ``validate`` reads the outlines without unpickling them. One entry per file: on this
     kind of disk, creating a file costs about as much as pickling the vectors it holds."""
 
-    vectors: tuple[Vector, ...]
+    pickled_vectors: bytes
     problems: tuple[Problem, ...]
-    checked_clean: bool
+    outlines: tuple[Outline, ...] | None = None
+
+    @classmethod
+    def of(
+        cls, vectors: tuple[Vector, ...], problems: tuple[Problem, ...], outlines: tuple[Outline, ...] | None = None
+    ) -> CachedFile:
+        return cls(pickle.dumps(vectors, protocol=pickle.HIGHEST_PROTOCOL), problems, outlines)
+
+    @property
+    def vectors(self) -> tuple[Vector, ...]:
+        return pickle.loads(self.pickled_vectors)  # type: ignore[no-any-return]  # noqa: S301 - from an entry _cache checked
+
+    @property
+    def checked_clean(self) -> bool:
+        return self.outlines is not None
 
 
 def _entries(name: str, raw: bytes) -> tuple[str, str]:
     """The file's entry names when its vectors checked clean and when only loaded (from one hash of its bytes):
-    two names, so that ``validate`` can ask for the first without reading and unpickling the second."""
+    two names, so that ``validate`` can ask for the first without reading and unpickling the second. The first
+    also says whether the file is one of the suite's, whose outlines carry their manifest digest."""
     content = hashlib.sha256(raw).digest()
-    return cache.key("load-checked", name.encode(), content), cache.key("load", name.encode(), content)
+    suite = b"suite" if paths.in_suite(Path(name)) else b"other"
+    return cache.key("load-checked", name.encode(), content, suite), cache.key("load", name.encode(), content)
 
 
 def cached(name: str, raw: bytes, *, checked_only: bool = False) -> CachedFile | None:
@@ -215,15 +231,13 @@ def cached(name: str, raw: bytes, *, checked_only: bool = False) -> CachedFile |
     return hit if isinstance(hit, CachedFile) else None
 
 
-def remember(
-    name: str, raw: bytes, vectors: tuple[Vector, ...], problems: tuple[Problem, ...], *, checked_clean: bool
-) -> None:
+def remember(name: str, raw: bytes, entry: CachedFile) -> None:
     """Keep a file that loaded without problems (one with problems is loaded again, to report them again). Its
     entry once checked clean replaces the one it had when only loaded: one entry per file."""
-    if not problems:
+    if not entry.problems:
         checked, loaded = _entries(name, raw)
-        cache.put(checked if checked_clean else loaded, CachedFile(vectors, problems, checked_clean))
-        if checked_clean:
+        cache.put(checked if entry.checked_clean else loaded, entry)
+        if entry.checked_clean:
             cache.discard(loaded)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -16,3 +17,13 @@ SPEC = DATA_ROOT / "docs" / "spec"
 def suite_version() -> str:
     """The released suite version recorded in vectors/VERSION."""
     return (VECTORS / "VERSION").read_text(encoding="utf-8").strip()
+
+
+def in_suite(path: Path) -> bool:
+    """Whether ``path`` is one of the suite's own files (under ``VECTORS``, however either is spelled)."""
+    return path.resolve().is_relative_to(_resolved(VECTORS))
+
+
+@functools.lru_cache(maxsize=8)
+def _resolved(path: Path) -> Path:
+    return path.resolve()

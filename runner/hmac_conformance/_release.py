@@ -17,7 +17,7 @@ from pathlib import Path
 
 from hmac_conformance import _released as released
 from hmac_conformance._exceptions import UsageError
-from hmac_conformance._model import Problem, Vector, version_key
+from hmac_conformance._model import Outline, Problem, version_key
 from hmac_conformance._outputs import write_text
 
 VERSION_PATTERN = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+")
@@ -34,8 +34,8 @@ class Release:
     version: str
     root: Path
     files: tuple[tuple[Path, str], ...]
-    added: tuple[Vector, ...]
-    superseded: tuple[Vector, ...]
+    added: tuple[Outline, ...]
+    superseded: tuple[Outline, ...]
 
     def write(self) -> None:
         for path, text in self.files:
@@ -85,7 +85,7 @@ def preflight(version: str, root: Path) -> None:
         raise UsageError(f"release: {version} is older than vectors/VERSION ({current})")
 
 
-def prepare(version: str, root: Path, vectors: Sequence[Vector], problems: Sequence[Problem]) -> Release:
+def prepare(version: str, root: Path, vectors: Sequence[Outline], problems: Sequence[Problem]) -> Release:
     """Check everything and compute every file's new text. ``vectors`` and ``problems`` are the whole suite as
     ``validate`` saw it (the caller loads it, so that this stays a decision over the repository's files)."""
     preflight(version, root)
@@ -114,7 +114,7 @@ def prepare(version: str, root: Path, vectors: Sequence[Vector], problems: Seque
     return Release(version, root, files, added, superseded)
 
 
-def summary(version: str, added: Sequence[Vector], superseded: Sequence[Vector]) -> str:
+def summary(version: str, added: Sequence[Outline], superseded: Sequence[Outline]) -> str:
     """The generated part of a release's CHANGELOG section: counts per scheme and operation, and the errata."""
     counts = Counter((v.scheme, v.operation) for v in added)
     lines = [GENERATED, "", f"Vectors released in {version}: {len(added)}.", ""]
@@ -129,7 +129,7 @@ def summary(version: str, added: Sequence[Vector], superseded: Sequence[Vector])
     return "\n".join(lines)
 
 
-def changelog_text(text: str, version: str, added: Sequence[Vector], superseded: Sequence[Vector]) -> str:
+def changelog_text(text: str, version: str, added: Sequence[Outline], superseded: Sequence[Outline]) -> str:
     """The CHANGELOG with this release's section: its written prose kept (a ``## Unreleased`` heading becomes the
     version), the generated summary appended or replaced; a new section above the older ones if there is none."""
     text = re.sub(r"^## Unreleased[ \t]*$", f"## {version}", text, count=1, flags=re.MULTILINE)
