@@ -366,3 +366,38 @@ def test_release_lines_are_sorted_by_id(tmp_path):
         f"hmac/t/a 1.0.0 {released.digest(a)}",
         f"hmac/t/b 1.0.0 {released.digest(b)}",
     ]
+
+
+def test_an_outline_is_held_to_the_manifest_as_its_vector_is(tmp_path):
+    """validate checks outlines, which carry the digest of the suite's vectors; a release writes their lines."""
+    path = tmp_path / "one.yaml"
+    path.write_text(
+        HEAD
+        + _vector("hmac/t/new", since="1.0.0", message="n", extra="    superseded_by: hmac/t/x\n")
+        + _vector("hmac/t/a", since="1.1.0")
+        + _vector("hmac/t/b", since="1.0.0", message="changed"),
+        encoding="utf-8",
+    )
+    vectors = load([path]).vectors
+    outlines = [released.outline(v, in_suite=True) for v in vectors]
+    assert [o.digest for o in outlines] == [released.digest(v) for v in vectors]
+    entries = {
+        "hmac/t/a": released.Released("hmac/t/a", "1.0.0", released.digest(vectors[1]), 3),
+        "hmac/t/b": released.Released("hmac/t/b", "1.0.0", "sha256:" + "0" * 64, 4),
+        "hmac/t/gone": released.Released("hmac/t/gone", "1.0.0", "sha256:" + "1" * 64, 5),
+    }
+    manifest = released.Manifest(tmp_path / "MANIFEST", entries)
+    for complete in (False, True):
+        by_outline = released.check(outlines, manifest, complete=complete)
+        assert by_outline == released.check(vectors, manifest, complete=complete) and len(by_outline) == 4 + complete
+    assert released.lines(outlines, "1.2.0") == released.lines(vectors, "1.2.0")
+
+
+def test_an_outline_without_its_digest_never_makes_a_manifest_line(tmp_path):
+    path = tmp_path / "one.yaml"
+    path.write_text(HEAD + _vector("hmac/t/a"), encoding="utf-8")
+    (vector,) = load([path]).vectors
+    other = released.outline(vector, in_suite=False)
+    assert other.digest is None and other == released.outline(vector, in_suite=True)._replace(digest=None)
+    with pytest.raises(ValueError, match="hmac/t/a: no digest"):
+        released.lines([other], "1.2.0")

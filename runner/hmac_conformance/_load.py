@@ -205,7 +205,8 @@ class CachedFile:
 
     @property
     def vectors(self) -> tuple[Vector, ...]:
-        return pickle.loads(self.pickled_vectors)  # type: ignore[no-any-return]  # noqa: S301 - from an entry _cache checked
+        # An entry is read only from a folder that only this user can write, its digest checked (_cache).
+        return pickle.loads(self.pickled_vectors)  # type: ignore[no-any-return]  # noqa: S301
 
     @property
     def checked_clean(self) -> bool:

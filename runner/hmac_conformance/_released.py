@@ -130,9 +130,9 @@ def read_manifest(path: Path) -> tuple[Manifest, list[Problem]]:
 
 
 def check(vectors: Sequence[Vector | Outline], manifest: Manifest, *, complete: bool) -> list[Problem]:
-    """Every released vector in ``vectors`` (outlines with their digest, or vectors) unchanged and its id not taken by a new
-    one; with ``complete`` (the whole suite was loaded), none missing; and every vector not yet released dated
-    after the newest release."""
+    """Every released vector in ``vectors`` (outlines with their digest, or vectors) unchanged and its id not
+    taken by a new one; with ``complete`` (the whole suite was loaded), none missing; and every vector not yet
+    released dated after the newest release."""
     problems: list[Problem] = []
     newest = manifest.newest
     present: set[str] = set()
