@@ -245,6 +245,8 @@ def test_validate_remembers_a_clean_file_by_its_bytes(folder, sample, monkeypatc
     before = len(entries(folder))
     assert {p.message for p in _validate.validate([sample])[1]} == {"wrong"}
     assert len(entries(folder)) == before + 1, "the load is remembered, the failing check is not"
+    hit = _load.cached(str(sample), sample.read_bytes())
+    assert hit is not None and not hit.checked_clean, "under the file's own name: a run finds it"
     assert {p.message for p in _validate.validate([sample])[1]} == {"wrong"}, "so it is checked again"
 
 

@@ -305,6 +305,20 @@ def test_generic_rules_each_with_its_message():
     assert lint_one(MAC) == []
 
 
+def test_what_vectors_share_is_judged_once_and_still_for_each_vector():
+    """A tag or version seen before is not matched again, and never hides the ones after it."""
+    first = dataclasses.replace(MAC, id="hmac/t/a", tags=("rfc4231",), since="1.0.0")
+    second = dataclasses.replace(MAC, id="hmac/t/b", tags=("rfc4231", "Bad_Tag"), since="9.9.10")
+    third = dataclasses.replace(MAC, id="hmac/t/c", tags=("Bad_Tag",), since="9.9.10")
+    problems = validate.lint(LoadResult([first, second, third]), "9.9.9")
+    assert [(p.vector_id, p.message) for p in problems] == [
+        ("hmac/t/b", "tag 'Bad_Tag' must be lowercase letters, digits and '-'"),
+        ("hmac/t/b", "since 9.9.10 is later than the suite version 9.9.9"),
+        ("hmac/t/c", "tag 'Bad_Tag' must be lowercase letters, digits and '-'"),
+        ("hmac/t/c", "since 9.9.10 is later than the suite version 9.9.9"),
+    ]
+
+
 def test_problems_carry_the_vectors_file_line_and_id():
     late = dataclasses.replace(MAC, since="9.9.10", path=Path("v/a.yaml"), line=7)
     (problem,) = validate.lint(LoadResult([late]), "9.9.9")
