@@ -337,12 +337,17 @@ cross-check: all of a cold `validate` except reading the YAML and building the v
   version, and every source and schema file of the runner and of the registered schemes, so an entry is never
   stale. One entry per file, because creating a file on this kind of disk costs about as much as pickling
   the vectors in it. A warm run reads one entry per file, in the main process (handing hits to workers would
-  cost more than they save); what remains is unpickling the vectors and running the cases. A first run, whose
+  cost more than they save); what remains is unpickling the vectors and running the cases. A `validate` reads
+  only each vector's outline (below): the entry keeps the vectors pickled apart, so they are never unpickled. A
+  first run, whose
   cache folder is missing or empty, does not ask it about each file (which meant reading and hashing every
   file twice). In CI, keep the cache folder between jobs (`HMAC_CONFORMANCE_CACHE` set to a cached directory,
   docs/ci.md): only the files that changed then pay the cold cost. Entries are grouped by the version of the
   code that wrote them, and only the four most recently used versions are kept.
-- **Memory.** A run holds every selected vector and one result per vector. A vector whose byte strings
+- **Memory.** `validate` holds no vector: each file is loaded and checked on its own (in a worker for a large
+  corpus), and what is kept of each vector is its outline (id, scheme, operation, description, rules, tags,
+  versions, line, and for the suite's own vectors the manifest digest), which is all the rules across files
+  read. A run holds every selected vector and one result per vector. A vector whose byte strings
   expand beyond 64 KiB (the 1 MiB messages) holds them as written and expands them on each access, and the
   JSON report is written record by record, so what grows with N is the vectors' small values and the results.
 - **Reports.** A passing result is its id and status (report format 2); what each vector is (scheme,
