@@ -43,7 +43,10 @@ def main(tags: list[str]) -> int:
             version = (folder / "VERSION").read_text(encoding="utf-8").strip()
             result = load([folder])
         if result.problems:
-            print(f"{tag}: {len(result.problems)} problems loading its vectors, e.g. {result.problems[0]}", file=sys.stderr)
+            print(
+                f"{tag}: {len(result.problems)} problems loading its vectors, e.g. {result.problems[0]}",
+                file=sys.stderr,
+            )
             return 1
         new = []
         for vector in result.vectors:
