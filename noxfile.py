@@ -145,7 +145,7 @@ def mutants(session: nox.Session) -> None:
 def lint(session: nox.Session) -> None:
     session.install("ruff")
     session.run("ruff", "check", ".")
-    session.run("ruff", "format", "--check", "runner", "tests", "examples/python", "noxfile.py")
+    session.run("ruff", "format", "--check", "runner", "tests", "tools", "examples/python", "noxfile.py")
 
 
 @nox.session
