@@ -83,6 +83,16 @@ def test_implicit_types_are_kept_for_the_schema_to_reject():
     assert doc.line_of(("c",)) == 3
 
 
+def test_a_plain_number_boolean_or_null_key_is_its_text_and_others_are_refused():
+    doc = yamlsafe.load(P, b"1: a\ntrue: b\n~: c\n'2': d\n")
+    assert doc.value == {"1": "a", "true": "b", "None": "c", "2": "d"}
+    assert doc.line_of(("None",)) == 3
+    assert refuse(b"true: b\nyes: e\n").message == "duplicate key 'true' (first at line 1)"
+    for text, line in ((b"a: 1\n1.5: x\n", 2), (b"a: 1\nb: 2\n2024-01-01: x\n", 3)):
+        problem = refuse(text)
+        assert (problem.line, problem.message) == (line, "mapping keys must be plain strings")
+
+
 def test_line_of_finds_nearest_node():
     doc = yamlsafe.load(P, b"a:\n  b:\n    - x\n    - {c: 1}\n")
     assert doc.line_of(("a", "b", 1, "c")) == 4
