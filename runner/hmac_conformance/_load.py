@@ -103,9 +103,7 @@ def _vector_id(doc: yamlsafe.Document, at: tuple[str | int, ...]) -> str | None:
 
 
 def _build(doc: yamlsafe.Document, index: int, raw: dict[str, Any], problems: list[Problem]) -> Vector | None:
-    # The document's own values, not a copy: each is a container of this vector's alone (no anchors or aliases),
-    # and nothing keeps the document once its vectors are built.
-    data = {"input": raw["input"], "expected": raw["expected"]}
+    data = fresh_copy({"input": raw["input"], "expected": raw["expected"]})  # byte strings are set in the copy
     operation = schemes.operation(doc.value["scheme"], raw["operation"])
     byte_paths = [("input", *p) for p in operation.byte_inputs] + [("expected", *p) for p in operation.byte_expected]
     found = [(at, spec) for field_path in byte_paths for at, spec in expand(field_path, data)]
