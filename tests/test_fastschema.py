@@ -119,6 +119,36 @@ def test_mutated_protocol_messages_agree(data):
     assert _fastschema.check(_schemas.message(definition, scheme, operation))(message)
 
 
+OBJECT_SCHEMAS = [
+    {"type": "object", "required": ["a"], "additionalProperties": False, "properties": {"a": {"type": "string"}}},
+    {"required": ["a"], "properties": {"a": {"type": "string"}}},  # no "type": a value that is no object passes
+    {"additionalProperties": False, "properties": {"a": {}}},
+    {"type": "object", "properties": {"a": {"const": 1}}, "minProperties": 2},
+    {"type": "object", "additionalProperties": {"type": "integer"}, "properties": {"a": {}}},  # not fused
+    {"type": "object", "patternProperties": {"^x": {"type": "string"}}, "additionalProperties": False},  # not fused
+    {"type": "object"},
+    {"type": ["object", "null"], "required": ["a"]},  # not fused
+    {"required": ["a"], "oneOf": [{"required": ["b"]}, {"required": ["c"]}]},
+]
+OBJECT_INSTANCES = [None, 1, "a", [], ["a"], {}, {"a": "x"}, {"a": 1}, {"a": "x", "b": 1}, {"b": 1}, {"a": 1, "x": "y"},
+                    {"a": "x", "b": 1, "c": 2}, {"xa": "s"}, {"xa": 1}]  # fmt: skip
+
+
+@pytest.mark.parametrize("schema", OBJECT_SCHEMAS, ids=range(len(OBJECT_SCHEMAS)))
+def test_an_objects_keywords_checked_in_one_call_agree_with_jsonschema(schema):
+    """Fused or not, with "type" or without (then a value that is no object passes them all)."""
+    validator = _schemas.validator(schema)
+    compiled = _fastschema.check(validator)
+    assert compiled != validator.is_valid, "compiled, not handed to jsonschema"
+    assert [compiled(x) for x in OBJECT_INSTANCES] == [validator.is_valid(x) for x in OBJECT_INSTANCES]
+
+
+@pytest.mark.parametrize("items", [["a", "b"], ["a", "a"], [], [1, True], [1, 1.0], [[1], [1]], ["1", 1], [{}, {}]])
+def test_unique_items_agree_with_jsonschema(items):
+    validator = _schemas.validator({"uniqueItems": True})
+    assert _fastschema.check(validator)(items) is validator.is_valid(items)
+
+
 def test_a_keyword_outside_the_subset_falls_back_to_jsonschema():
     validator = _schemas.validator({"contains": {"const": 1}})
     assert _fastschema.check(validator) == validator.is_valid

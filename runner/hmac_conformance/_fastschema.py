@@ -94,6 +94,19 @@ def _all(checks: list[Check]) -> Check:
     return every
 
 
+#: The keywords that ``_Compiler._object`` checks in one call when a schema is of its form.
+_OBJECT_KEYWORDS = frozenset({"type", "required", "additionalProperties", "properties"})
+
+
+def _unique(x: Any) -> bool:
+    """``uniqueItems: true``: for a list of strings (rules, tags), a set says what jsonschema's ``uniq`` says."""
+    if not isinstance(x, list):
+        return True
+    if all(item.__class__ is str for item in x):
+        return len(set(x)) == len(x)
+    return bool(uniq(x))
+
+
 class _Compiler:
     def __init__(self, formats: jsonschema.FormatChecker | None) -> None:
         self.formats = formats
@@ -118,12 +131,50 @@ class _Compiler:
         unknown = (set(schema) & _VALIDATION) - _IMPLEMENTED
         if unknown:
             raise Unsupported(", ".join(sorted(unknown)))
-        names = sorted(schema, key=lambda name: _CHEAP_FIRST.get(name, len(_CHEAP_FIRST)))
+        fused, names = (
+            self._object(schema, resolver),
+            sorted(schema, key=lambda n: _CHEAP_FIRST.get(n, len(_CHEAP_FIRST))),
+        )
+        if fused is not None:
+            names = [name for name in names if name not in _OBJECT_KEYWORDS]
         checks = [check for name in names if (check := self._keyword(name, schema, resolver)) is not None]
+        checks = checks if fused is None else [fused, *checks]
         compiled = _all(checks)
         cell.append(compiled)
         self.done[key] = compiled
         return compiled
+
+    def _object(self, schema: dict[str, Any], resolver: Any) -> Check | None:
+        """An object's usual keywords (type object or none, required, additionalProperties false or absent,
+        properties) as one check, or None when the schema is not of that form: a call for each keyword, each
+        testing again that the value is a dict, was most of the time spent on the vectors' objects."""
+        typed = schema.get("type", "object") == "object"  # without "type", a value that is no dict passes them
+        if (
+            not typed
+            or "patternProperties" in schema
+            or not (_OBJECT_KEYWORDS - {"type"}) & schema.keys()
+            or schema.get("additionalProperties", True) not in (True, False)
+            or not isinstance(schema.get("required", []), list)
+        ):
+            return None
+        closed = schema.get("additionalProperties", True)
+        is_object = "type" in schema
+        needed = frozenset(schema.get("required", ()))
+        known = frozenset(schema.get("properties", {})) if closed is False else None
+        props = [(key, self.compile(sub, resolver)) for key, sub in schema.get("properties", {}).items()]
+
+        def fused(x: Any) -> bool:
+            if not isinstance(x, dict):
+                return not is_object
+            keys = x.keys()
+            if not needed <= keys or (known is not None and not keys <= known):
+                return False
+            for key, check in props:  # noqa: SIM110 - a plain loop: all() over a generator costs a frame per call
+                if key in x and not check(x[key]):
+                    return False
+            return True
+
+        return fused
 
     def _keyword(self, name: str, schema: dict[str, Any], resolver: Any) -> Check | None:
         value = schema[name]
@@ -192,7 +243,7 @@ class _Compiler:
         if name == "maxItems":
             return lambda x: not isinstance(x, list) or len(x) <= value
         if name == "uniqueItems":
-            return (lambda x: not isinstance(x, list) or uniq(x)) if value else None
+            return _unique if value else None
         if name == "minLength":
             return lambda x: not isinstance(x, str) or len(x) >= value
         if name == "maxLength":
