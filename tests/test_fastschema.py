@@ -141,6 +141,29 @@ def test_an_objects_keywords_checked_in_one_call_agree_with_jsonschema(schema):
     compiled = _fastschema.check(validator)
     assert compiled != validator.is_valid, "compiled, not handed to jsonschema"
     assert [compiled(x) for x in OBJECT_INSTANCES] == [validator.is_valid(x) for x in OBJECT_INSTANCES]
+    assert [compiled([x]) for x in OBJECT_INSTANCES[:4]] == [validator.is_valid([x]) for x in OBJECT_INSTANCES[:4]]
+
+
+STRING_SCHEMAS = [
+    {"type": "string", "minLength": 2, "maxLength": 3},
+    {"type": "string", "pattern": "^[a-z]+$"},
+    {"minLength": 1, "pattern": "b"},  # no "type": a value that is no string passes
+    {"type": "string", "pattern": _fastschema.BASE64_PATTERN, "maxLength": 8},
+    {"type": "string", "minLength": 1},
+    {"maxLength": 0, "minLength": 0},
+    {"type": "string", "pattern": "^x$", "format": "date"},
+    {"type": ["string", "null"], "minLength": 1},  # not fused
+]
+STRING_INSTANCES = [None, 1, True, [], {}, "", "a", "ab", "abc", "abcd", "AB", "b", "x", "x\n", "QUJD", "QUJDRA==",
+                    "QUJDRA=", "é", "ééé", "2024-01-01"]  # fmt: skip
+
+
+@pytest.mark.parametrize("schema", STRING_SCHEMAS, ids=range(len(STRING_SCHEMAS)))
+def test_a_strings_keywords_checked_in_one_call_agree_with_jsonschema(schema):
+    validator = _schemas.validator(schema)
+    compiled = _fastschema.check(validator)
+    assert compiled != validator.is_valid, "compiled, not handed to jsonschema"
+    assert [compiled(x) for x in STRING_INSTANCES] == [validator.is_valid(x) for x in STRING_INSTANCES]
 
 
 @pytest.mark.parametrize("items", [["a", "b"], ["a", "a"], [], [1, True], [1, 1.0], [[1], [1]], ["1", 1], [{}, {}]])

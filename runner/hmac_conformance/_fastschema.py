@@ -94,8 +94,15 @@ def _all(checks: list[Check]) -> Check:
     return every
 
 
-#: The keywords that ``_Compiler._object`` checks in one call when a schema is of its form.
+#: The keywords that ``_Compiler._object`` and ``_Compiler._string`` check in one call when a schema is of their
+#: form.
 _OBJECT_KEYWORDS = frozenset({"type", "required", "additionalProperties", "properties"})
+_STRING_KEYWORDS = frozenset({"type", "minLength", "maxLength", "pattern"})
+
+
+def _searcher(pattern: str) -> Check:
+    search = re.compile(pattern).search
+    return lambda x: search(x) is not None
 
 
 def _unique(x: Any) -> bool:
@@ -131,14 +138,13 @@ class _Compiler:
         unknown = (set(schema) & _VALIDATION) - _IMPLEMENTED
         if unknown:
             raise Unsupported(", ".join(sorted(unknown)))
-        fused, names = (
-            self._object(schema, resolver),
-            sorted(schema, key=lambda n: _CHEAP_FIRST.get(n, len(_CHEAP_FIRST))),
-        )
-        if fused is not None:
-            names = [name for name in names if name not in _OBJECT_KEYWORDS]
-        checks = [check for name in names if (check := self._keyword(name, schema, resolver)) is not None]
-        checks = checks if fused is None else [fused, *checks]
+        names = sorted(schema, key=lambda name: _CHEAP_FIRST.get(name, len(_CHEAP_FIRST)))
+        fused = []
+        for fuse, keywords in ((self._object, _OBJECT_KEYWORDS), (self._string, _STRING_KEYWORDS)):
+            if (check := fuse(schema, resolver)) is not None:
+                fused.append(check)
+                names = [name for name in names if name not in keywords]
+        checks = [*fused, *(check for name in names if (check := self._keyword(name, schema, resolver)) is not None)]
         compiled = _all(checks)
         cell.append(compiled)
         self.done[key] = compiled
@@ -173,6 +179,26 @@ class _Compiler:
                 if key in x and not check(x[key]):
                     return False
             return True
+
+        return fused
+
+    def _string(self, schema: dict[str, Any], resolver: Any) -> Check | None:
+        """A string's keywords (type string or none, minLength, maxLength, pattern) as one check, when there are
+        at least two of them: ids, versions, tags, descriptions and byte strings are most of a vector's values."""
+        del resolver
+        if schema.get("type", "string") != "string" or len(_STRING_KEYWORDS & schema.keys()) < 2:
+            return None
+        is_string = "type" in schema
+        shortest, longest = schema.get("minLength", 0), schema.get("maxLength")
+        pattern = schema.get("pattern")
+        matches = None if pattern is None else _EQUIVALENT.get(pattern) or _searcher(pattern)
+
+        def fused(x: Any) -> bool:
+            if not isinstance(x, str):
+                return not is_string
+            if len(x) < shortest or (longest is not None and len(x) > longest):
+                return False
+            return matches is None or matches(x)
 
         return fused
 
@@ -237,7 +263,15 @@ class _Compiler:
             each = sub(value, resolver)
             if skip:
                 return lambda x: not isinstance(x, list) or all(each(v) for v in x[skip:])
-            return lambda x: not isinstance(x, list) or all(each(v) for v in x)
+
+            def every_item(x: Any) -> bool:
+                if isinstance(x, list):
+                    for item in x:  # a plain loop: all() over a generator costs a frame per call
+                        if not each(item):
+                            return False
+                return True
+
+            return every_item
         if name == "minItems":
             return lambda x: not isinstance(x, list) or len(x) >= value
         if name == "maxItems":
