@@ -283,11 +283,12 @@ def load_bytes_uncached(name: str, raw: bytes) -> tuple[tuple[Vector, ...], tupl
         where = ".".join(map(str, at[2:] if in_vector else at)) or ("vector" if in_vector else "file")
         problems.append(Problem(path, doc.line_of(at), f"{where}: {_describe(error)}", _vector_id(doc, at)))
     if not file_level:  # the file's own structure (scheme, format, ...) is wrong: nothing to build safely
-        for index, raw_vector in enumerate(doc.value.get("vectors", [])):
-            if index not in bad_vectors:
-                vector = _build(doc, index, raw_vector, problems)
-                if vector is not None:
-                    vectors.append(vector)
+        with schemes.held():  # each vector looks its operation up: not in the environment each time
+            for index, raw_vector in enumerate(doc.value.get("vectors", [])):
+                if index not in bad_vectors:
+                    vector = _build(doc, index, raw_vector, problems)
+                    if vector is not None:
+                        vectors.append(vector)
     return tuple(vectors), tuple(problems)
 
 

@@ -133,7 +133,8 @@ def _load_and_check(path: Path) -> _Checked:
     if hit is not None and hit.outlines is not None:
         return _Checked(hit.outlines, hit.problems, [], earlier=True)
     vectors, problems = (hit.vectors, hit.problems) if hit is not None else _load.load_bytes_uncached(str(path), raw)
-    found = [(v, _check(v)) for v in vectors]
+    with schemes.held():  # each check looks its operation up: not in the environment each time
+        found = [(v, _check(v)) for v in vectors]
     in_suite = paths.in_suite(path)
     outlines = tuple(released.outline(v, in_suite=in_suite) for v in vectors)
     if not any(messages for _, messages in found):  # its entry, pickled once: by the run that loaded it, or now
