@@ -186,3 +186,92 @@ def test_a_shallow_parse_refuses_alike(text, line, message):
     with pytest.raises(yamlsafe.YamlError) as shallow:
         yamlsafe.load(P, text.encode("utf-8"), depth=2)
     assert shallow.value.problem == full.value.problem
+
+
+# The C composer (runner/native/, optional) must answer exactly as the Python one over the same libyaml events:
+# the same values, of the same types, at the same positions, or (by handing the file back) the same error.
+def _require_native() -> None:
+    from tests.conftest import REQUIRE_ALL
+
+    if yamlsafe.NATIVE is None:
+        if REQUIRE_ALL:
+            pytest.fail("the C composer (runner/native) is required (HMAC_CONFORMANCE_REQUIRE_ALL=1) but not installed")
+        pytest.skip("the C composer (runner/native) is not installed")
+
+
+def _typed(value: object) -> object:
+    """``value`` with every scalar's type beside it: True == 1 and 1 == 1.0 must not make two answers equal."""
+    if isinstance(value, dict):
+        return {key: _typed(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_typed(item) for item in value]
+    return (type(value), value)
+
+
+def _outcomes(path: Path, raw: bytes, depth: int | None, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object]:
+    """What the C composer and the Python one make of ``raw``: (typed value, marks), or the problem raised."""
+    native = yamlsafe.NATIVE
+    answers = []
+    for composer in (native, None):
+        monkeypatch.setattr(yamlsafe, "NATIVE", composer)
+        try:
+            doc = yamlsafe.load(path, raw, depth=depth)
+        except yamlsafe.YamlError as exc:
+            answers.append(exc.problem)
+        else:
+            answers.append((_typed(doc.value), doc.marks))
+    monkeypatch.setattr(yamlsafe, "NATIVE", native)
+    return answers[0], answers[1]
+
+
+@pytest.mark.parametrize("depth", [None, 2])
+def test_the_c_composer_answers_as_the_python_one_on_every_file(depth, monkeypatch):
+    _require_native()
+    files = _every_file()
+    assert len(files) > 50
+    for path in files:
+        native, python = _outcomes(path, path.read_bytes(), depth, monkeypatch)
+        assert native == python, path
+
+
+@pytest.mark.parametrize("text", [text for text, _, _ in REFUSED] + SAMPLES)
+def test_the_c_composer_hands_back_what_the_python_one_refuses(text, monkeypatch):
+    _require_native()
+    native, python = _outcomes(P, text.encode("utf-8"), None, monkeypatch)
+    assert native == python
+
+
+def test_the_c_composer_answers_as_the_python_one_on_mutated_files(monkeypatch):
+    """Thousands of small edits of the suite's files (a deleted, repeated or replaced run of bytes, YAML's
+    punctuation among the replacements): each edit is composed alike, or refused alike."""
+    import random
+
+    _require_native()
+    rng = random.Random(20261130)
+    files = sorted((Path(__file__).parents[1] / "vectors").rglob("*.yaml"))
+    pieces = [b"", b":", b"- ", b"-", b"[", b"]", b"{", b"}", b",", b"&a ", b"*a", b"!t ", b"? ", b"<<: ", b"\n",
+              b"  ", b"'", b'"', b"#", b"|", b">", b"yes", b"0x1f", b"~", b"2024-02-30", b"1.5", b"---\n", b"a: 1\n"]  # fmt: skip
+    seen = set()
+    for _ in range(3000):
+        raw = rng.choice(files).read_bytes()[: rng.randrange(200, 4000)]
+        at = rng.randrange(len(raw))
+        cut = rng.randrange(0, 8)
+        raw = raw[:at] + rng.choice(pieces) + raw[at + cut :]
+        native, python = _outcomes(P, raw, rng.choice([None, 2]), monkeypatch)
+        assert native == python, raw
+        seen.add(type(python).__name__)
+    assert seen == {"tuple", "Problem"}, "both kinds of answer were compared"
+
+
+def test_the_c_composer_is_bounded_alike(monkeypatch):
+    _require_native()
+    for text in ("a: " + "[" * (yamlsafe.MAX_DEPTH + 2) + "]" * (yamlsafe.MAX_DEPTH + 2) + "\n",
+                 "a: [" + "x, " * yamlsafe.MAX_NODES + "]\n"):  # fmt: skip
+        native, python = _outcomes(P, text.encode(), None, monkeypatch)
+        assert native == python and isinstance(python, yamlsafe.Problem)
+    plain = yamlsafe._plain_value
+    assert yamlsafe.NATIVE.compose("a: [[1]]\n", 3, 2, 100, plain) is None, "deeper than max_depth: handed back"
+    assert yamlsafe.NATIVE.compose("a: [[1]]\n", 3, 3, 100, plain) is not None
+    assert yamlsafe.NATIVE.compose("a: [1, 2]\n", 3, 32, 4, plain) is None, "more than max_nodes: handed back"
+    marks = {(): (1, 1), ("a",): (1, 1)}
+    assert yamlsafe.NATIVE.compose("a: [1, 2]\n", 1, 32, 5, plain) == ({"a": [1, 2]}, marks), "positions to depth 1"

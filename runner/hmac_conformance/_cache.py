@@ -1,8 +1,9 @@
 """A content-hash cache of work whose answer depends only on bytes: a loaded and checked vector file, the
 cross-checks of a file's vectors. It can never return a stale answer, because the key is a SHA-256 of
 everything the answer depends on: the input's own bytes, the tool's version, the bytes of the runner's source
-files and of every registered scheme's source and schema files, the schemas, and the versions of Python and of
-the libraries the runner depends on. A changed byte anywhere is a different key.
+files, of every registered scheme's source and schema files and of the C composer if installed, the schemas,
+and the versions of Python and of the libraries the runner depends on. A changed byte anywhere is a different
+key.
 
 Entries live in ``$HMAC_CONFORMANCE_CACHE`` (``off`` disables the cache), else ``$XDG_CACHE_HOME/hmac-conformance``
 or ``~/.cache/hmac-conformance``, in one folder per version of the code (the GENERATIONS most recently used are
@@ -31,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from hmac_conformance import _paths as paths
+from hmac_conformance import _yamlsafe as yamlsafe
 from hmac_conformance import schemes
 from hmac_conformance._version import __version__
 
@@ -97,6 +99,8 @@ def _code_digest(registered: str) -> bytes:
     digest.update(f"{__version__}\n{sys.version}\n{sys.implementation.cache_tag}\n".encode())
     digest.update("\n".join(_dependency_versions()).encode())
     files = set()
+    if yamlsafe.NATIVE is not None and yamlsafe.NATIVE.__file__:  # the C composer answers as the Python one, and
+        files.add(Path(yamlsafe.NATIVE.__file__).resolve())  # is code an answer depends on all the same
     for root in {_PACKAGE, paths.SCHEMA, *_scheme_roots()}:
         files.update(p.resolve() for p in _files_under(root))
     for path in sorted(files):
