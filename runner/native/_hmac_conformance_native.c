@@ -58,6 +58,7 @@ static int set_item_mark(PyObject *marks, PyObject *path, PyObject *item, yaml_m
 
 /* compose(text, limit, max_depth, max_nodes, plain_value) -> (value, marks) or None */
 static PyObject *compose(PyObject *self, PyObject *args) {
+    (void)self;
     const char *text;
     Py_ssize_t size, limit, max_depth, max_nodes;
     PyObject *plain_value;
@@ -239,7 +240,7 @@ static PyMethodDef methods[] = {
 
 static struct PyModuleDef module = {
     PyModuleDef_HEAD_INIT, "_hmac_conformance_native", "hmac-conformance's strict YAML composer in C, over libyaml.",
-    -1, methods,
+    -1, methods, NULL, NULL, NULL, NULL,
 };
 
 PyMODINIT_FUNC PyInit__hmac_conformance_native(void) {
