@@ -275,3 +275,18 @@ def test_the_c_composer_is_bounded_alike(monkeypatch):
     assert yamlsafe.NATIVE.compose("a: [1, 2]\n", 3, 32, 4, plain) is None, "more than max_nodes: handed back"
     marks = {(): (1, 1), ("a",): (1, 1)}
     assert yamlsafe.NATIVE.compose("a: [1, 2]\n", 1, 32, 5, plain) == ({"a": [1, 2]}, marks), "positions to depth 1"
+
+
+def test_every_non_printable_character_is_refused_with_its_line():
+    """ASCII files take a quicker path to the same answer: every character YAML does not allow is found, in an
+    ASCII file and in one with other characters, and every one it allows is let through. (NUL and tab have
+    messages of their own.)"""
+    allowed = {0x0A, 0x0D, 0x85, *range(0x20, 0x7F)}
+    refused = [code for code in [*range(0x01, 0xA0), 0xFFFE, 0xFFFF] if code not in allowed and code != 0x09]
+    assert len(refused) == 62
+    for code in refused:
+        for before in ("a: x\n", "a: é\n"):
+            problem = refuse(f"{before}b: 'y{chr(code)}'\n")
+            assert (problem.line, problem.message.split(";")[0]) == (2, f"non-printable character U+{code:04X}")
+    for code in sorted(allowed):  # in a comment, where any printable character may stand
+        assert yamlsafe.load(P, f"a: x  # y{chr(code)}\n".encode()).value == {"a": "x"}

@@ -63,6 +63,7 @@ class Document:
 
 #: Characters YAML does not allow in a stream (PyYAML would refuse them without a line number).
 _NON_PRINTABLE = Reader.NON_PRINTABLE
+_PRINTABLE_ASCII = bytes([0x09, 0x0A, 0x0D, *range(0x20, 0x7F)])
 
 #: libyaml's event parser (C) when PyYAML has it, five times faster than the pure-Python one; the events are
 #: the same, and this module builds and checks values from them either way.
@@ -119,7 +120,9 @@ def _check_bytes(path: Path, raw: bytes) -> str:
         raise YamlError(
             Problem(path, line, "tab character; indent with spaces, write a tab in data as \\t in double quotes")
         )
-    special = _NON_PRINTABLE.search(text)
+    # Nearly every file is ASCII: then deleting the printable bytes leaves nothing, ten times faster than the
+    # search, which runs only to find what is left (the same set: every other character is beyond ASCII).
+    special = None if text.isascii() and not raw.translate(None, _PRINTABLE_ASCII) else _NON_PRINTABLE.search(text)
     if special:
         line = text.count("\n", 0, special.start()) + 1
         code = ord(special.group())
