@@ -21,7 +21,7 @@ from hmac_conformance import _yamlsafe as yamlsafe
 from hmac_conformance import schemes
 from hmac_conformance._exceptions import UsageError, YamlError
 from hmac_conformance._load import _build, vector_files
-from hmac_conformance._model import Problem, Vector
+from hmac_conformance._model import Problem, Vector, fresh_copy
 from hmac_conformance._outputs import write_text
 
 #: A file a tool writes says so in its first lines; it is regenerated, never edited.
@@ -203,7 +203,7 @@ def _compute(source: Source, index: int) -> Filled:
     except KeyError:
         return Filled(ident, source.path, line, None, (f"no operation {raw.get('operation')!r} in scheme {scheme!r}",))
     problems: list[Problem] = []
-    vector = _build(source.doc, index, {**raw, "expected": {}}, problems)
+    vector = _build(source.doc, index, fresh_copy({**raw, "expected": {}}), problems)  # the document is kept
     if vector is None:
         return Filled(ident, source.path, line, None, tuple(p.message for p in problems))
     try:

@@ -103,7 +103,9 @@ def _vector_id(doc: yamlsafe.Document, at: tuple[str | int, ...]) -> str | None:
 
 
 def _build(doc: yamlsafe.Document, index: int, raw: dict[str, Any], problems: list[Problem]) -> Vector | None:
-    data = fresh_copy({"input": raw["input"], "expected": raw["expected"]})  # byte strings are set in the copy
+    """The vector ``raw`` (the document's ``index``-th) describes. Its input and expected value become the
+    vector's, their byte strings set in place: a caller that keeps the document afterwards passes a copy."""
+    data = {"input": raw["input"], "expected": raw["expected"]}
     operation = schemes.operation(doc.value["scheme"], raw["operation"])
     byte_paths = [("input", *p) for p in operation.byte_inputs] + [("expected", *p) for p in operation.byte_expected]
     found = [(at, spec) for field_path in byte_paths for at, spec in expand(field_path, data)]
