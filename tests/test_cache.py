@@ -99,6 +99,25 @@ def test_a_changed_scheme_file_changes_every_key(folder, tmp_path, monkeypatch):
     cache._code_digest.cache_clear()
 
 
+def test_the_c_composer_is_part_of_every_key_when_installed(folder, tmp_path, monkeypatch):
+    """Its answers are the Python composer's, but it is code an answer depends on: a rebuilt or removed C
+    composer is another generation of entries."""
+    from types import SimpleNamespace
+
+    from hmac_conformance import _yamlsafe as yamlsafe
+
+    built = tmp_path / "_hmac_conformance_native.so"
+    built.write_bytes(b"one build")
+    keys = []
+    for native in (SimpleNamespace(__file__=str(built)), None, SimpleNamespace(__file__=str(built))):
+        monkeypatch.setattr(yamlsafe, "NATIVE", native)
+        cache._code_digest.cache_clear()
+        keys.append(cache.key("load", b"same bytes"))
+        built.write_bytes(b"another build")
+    cache._code_digest.cache_clear()
+    assert len(set(keys)) == 3
+
+
 def test_every_registered_scheme_source_and_schema_folder_is_hashed(monkeypatch):
     monkeypatch.setenv(schemes.ENVIRONMENT, "tests.toy_scheme")
     roots = cache._scheme_roots()
