@@ -19,6 +19,16 @@ def test_a_suite_file_however_spelled_is_in_the_suite(monkeypatch):
     assert not paths.in_suite(paths.VECTORS / "..")
 
 
+def test_a_relative_path_is_judged_from_the_current_folder(tmp_path, monkeypatch):
+    (tmp_path / "hmac").mkdir()
+    shutil.copy(SUITE_FILE, tmp_path / "hmac" / "rfc4231.yaml")
+    relative = SUITE_FILE.relative_to(paths.VECTORS)  # hmac/rfc4231.yaml
+    monkeypatch.chdir(paths.VECTORS)
+    assert paths.in_suite(relative)
+    monkeypatch.chdir(tmp_path)
+    assert not paths.in_suite(relative), "the same words name another file once the current folder changed"
+
+
 def test_links_are_followed_for_the_file_and_its_folders(tmp_path):
     (tmp_path / "file-link.yaml").symlink_to(SUITE_FILE)
     (tmp_path / "folder-link").symlink_to(SUITE_FILE.parent)

@@ -25,7 +25,8 @@ def in_suite(path: Path) -> bool:
     times of every file); a file that is itself a link is resolved every time."""
     if path.name in ("", ".", "..") or path.is_symlink():
         return path.resolve().is_relative_to(_resolved(VECTORS))
-    return _folder_in_suite(path.parent, VECTORS)
+    folder = path.parent if path.is_absolute() else Path.cwd() / path.parent  # the folder it names now
+    return _folder_in_suite(folder, VECTORS)
 
 
 @functools.lru_cache(maxsize=1024)
