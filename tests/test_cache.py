@@ -467,14 +467,15 @@ def fake_generation(where: Path, name: str, age_days: float, content: dict[str, 
 def test_entries_live_in_a_folder_of_their_code_version(folder, sample):
     load(sample)
     (entry,) = entries(folder)
-    assert entry.relative_to(folder).parts == (cache.code_digest().hex()[:16], entry.name[:2], entry.name)
+    assert entry.relative_to(folder).parts == (cache.code_digest().hex()[:16], entry.name)
 
 
 @pytest.mark.parametrize("command", [load, lambda path: _validate.validate([path])], ids=["load", "validate"])
 def test_only_the_most_recently_used_code_versions_are_kept(folder, sample, command):
     """Each edit of the runner's code starts a new set of entries; the old sets can never be hit by it."""
     folder.mkdir(mode=0o700)
-    old = [fake_generation(folder, f"{n:016x}", age_days=10 - n) for n in range(6)]  # the last is the newest
+    layouts = [{"ab" * 32: b"entry"}, {"ab/" + "ab" * 32: b"entry"}]  # entries directly, or in shard folders (earlier)
+    old = [fake_generation(folder, f"{n:016x}", age_days=10 - n, content=layouts[n % 2]) for n in range(6)]
     command(sample)
     kept = sorted(p.name for p in folder.iterdir())
     assert kept == sorted([cache.code_digest().hex()[:16], *(p.name for p in old[-(cache.GENERATIONS - 1) :])])
@@ -502,6 +503,7 @@ def test_a_version_used_again_is_kept_over_newer_ones(folder, sample):
         {"ab/notes.txt": b"mine"},  # a file that is no entry
         {"notes.txt": b"mine"},  # directly in the generation
         {"ab/" + "ab" * 32: b"entry", "zz/" + "ab" * 32: b"entry"},  # a folder that is no shard
+        {"ab" * 32: b"entry", "ab/notes.txt": b"mine"},  # entries directly, and a shard holding something else
     ],
 )
 def test_a_folder_holding_anything_but_entries_is_never_removed(folder, sample, content):

@@ -120,7 +120,7 @@ def code_digest() -> bytes:
 #: upgrade) would leave a full set of dead entries behind, and a developer's cache would grow without end.
 GENERATIONS = 4
 _GENERATION = re.compile(r"[0-9a-f]{16}")
-_SHARD = re.compile(r"[0-9a-f]{2}")  # a generation's sub-folders (the earlier layout: directly in the cache folder)
+_SHARD = re.compile(r"[0-9a-f]{2}")  # the sub-folders of earlier layouts (in a generation, or in the cache folder)
 _ENTRY = re.compile(r"[0-9a-f]{64}|\.[0-9a-f]{16}\..+\.tmp")  # an entry, or a temporary file put() left
 
 
@@ -129,7 +129,9 @@ def _generation() -> str:
 
 
 def _entry_path(where: Path, name: str) -> Path:
-    return where / _generation() / name[:2] / name
+    """Entries lie directly in their generation's folder: on this kind of disk, making a folder costs more than
+    the file put in it, and shard folders were made for most of the files of a cold run."""
+    return where / _generation() / name
 
 
 def start() -> None:
@@ -166,17 +168,17 @@ def _prune(where: Path, current: Path) -> None:
 
 
 def _holds_only_entries(folder: Path, *, shards: bool) -> bool:
-    """Whether ``folder`` holds only entries: in shard folders (a generation), or directly (a shard)."""
+    """Whether ``folder`` holds only entries: directly, or (``shards``: a generation of an earlier layout) in
+    shard folders."""
     try:
         with os.scandir(folder) as found:
             children = list(found)
         for child in children:
-            if shards:
-                if not (_SHARD.fullmatch(child.name) and child.is_dir(follow_symlinks=False)):
-                    return False
-                if not _holds_only_entries(Path(child.path), shards=False):
-                    return False
-            elif not (_ENTRY.fullmatch(child.name) and child.is_file(follow_symlinks=False)):
+            if _ENTRY.fullmatch(child.name) and child.is_file(follow_symlinks=False):
+                continue
+            if not (shards and _SHARD.fullmatch(child.name) and child.is_dir(follow_symlinks=False)):
+                return False
+            if not _holds_only_entries(Path(child.path), shards=False):
                 return False
     except OSError:
         return False
@@ -295,7 +297,6 @@ def put(name: str, value: Any) -> None:
             fd, tmp = tempfile.mkstemp(prefix=f".{name[:16]}.", suffix=".tmp", dir=target.parent)
         except FileNotFoundError:  # the first entry of its folder: folders are made only then, not on every put
             where.mkdir(mode=0o700, parents=True, exist_ok=True)
-            target.parent.parent.mkdir(mode=0o700, exist_ok=True)
             target.parent.mkdir(mode=0o700, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{name[:16]}.", suffix=".tmp", dir=target.parent)
         try:
