@@ -204,7 +204,7 @@ class Vector:
 
     @property
     def where(self) -> str:
-        return f"{self.path}:{self.line}" if self.line else str(self.path)
+        return _where(self.path, self.line)
 
 
 class Outline(NamedTuple):
@@ -229,7 +229,12 @@ class Outline(NamedTuple):
 
     @property
     def where(self) -> str:
-        return f"{self.path}:{self.line}" if self.line else str(self.path)
+        return _where(self.path, self.line)
+
+
+def _where(path: Path, line: int | None) -> str:
+    """``file:line``, or the file alone when the line is unknown."""
+    return f"{path}:{line}" if line else str(path)
 
 
 def to_wire(value: Any) -> Any:
