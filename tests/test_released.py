@@ -401,3 +401,16 @@ def test_an_outline_without_its_digest_never_makes_a_manifest_line(tmp_path):
     assert other.digest is None and other == released.outline(vector, in_suite=True)._replace(digest=None)
     with pytest.raises(ValueError, match="hmac/t/a: no digest"):
         released.lines([other], "1.2.0")
+
+
+def test_an_outline_holds_its_vectors_fields(tmp_path):
+    """Every field the rules across files read is the vector's own (an outline of another operation would let
+    an erratum point at a vector of another operation unseen)."""
+    path = tmp_path / "one.yaml"
+    path.write_text(HEAD + _vector("hmac/t/a"), encoding="utf-8")
+    (vector,) = load([path]).vectors
+    made = released.outline(vector, in_suite=True)
+    for name in made._fields:
+        if name != "digest":
+            assert getattr(made, name) == getattr(vector, name), name
+    assert made.operation == "mac" and made.digest == released.digest(vector)
