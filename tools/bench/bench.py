@@ -347,7 +347,7 @@ cross-check: all of a cold `validate` except reading the YAML and building the v
   version, and every source and schema file of the runner and of the registered schemes, so an entry is never
   stale. One entry per file, because creating a file on this kind of disk costs about as much as pickling
   the vectors in it, and directly in the folder of its code's version: making a folder costs more still, and
-  the 256 shard folders of the earlier layout were 7–10 % of a cold `validate` of 10,000 vectors. A warm run reads one entry per file, in the main process (handing hits to workers would
+  the 256 shard folders of the earlier layout were 7–10 % of loading and checking 10,000 vectors cold. A warm run reads one entry per file, in the main process (handing hits to workers would
   cost more than they save); what remains is unpickling the vectors and running the cases. A `validate` reads
   only each vector's outline (below): the entry keeps the vectors pickled apart, so they are never unpickled. A
   first run, whose
