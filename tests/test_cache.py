@@ -99,23 +99,43 @@ def test_a_changed_scheme_file_changes_every_key(folder, tmp_path, monkeypatch):
     cache._code_digest.cache_clear()
 
 
-def test_the_c_composer_is_part_of_every_key_when_installed(folder, tmp_path, monkeypatch):
-    """Its answers are the Python composer's, but it is code an answer depends on: a rebuilt or removed C
-    composer is another generation of entries."""
-    from types import SimpleNamespace
-
-    from hmac_conformance import _yamlsafe as yamlsafe
-
-    built = tmp_path / "_hmac_conformance_native.so"
-    built.write_bytes(b"one build")
+def test_the_native_modules_are_part_of_every_key_when_installed(folder, tmp_path, monkeypatch):
+    """They answer as the Python code they stand in for, but are code an answer depends on: a native module
+    rebuilt, added or removed is another generation of entries."""
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(cache, "NATIVE_MODULES", (*cache.NATIVE_MODULES, "_hmac_conformance_probe"))
+    built = tmp_path / "_hmac_conformance_probe.py"
     keys = []
-    for native in (SimpleNamespace(__file__=str(built)), None, SimpleNamespace(__file__=str(built))):
-        monkeypatch.setattr(yamlsafe, "NATIVE", native)
+    for content in (b"one build", None, b"one build", b"another build"):
+        if content is None:
+            built.unlink()
+        else:
+            built.write_bytes(content)
         cache._code_digest.cache_clear()
         keys.append(cache.key("load", b"same bytes"))
-        built.write_bytes(b"another build")
     cache._code_digest.cache_clear()
-    assert len(set(keys)) == 3
+    assert keys[0] == keys[2], "the same build: the same key"
+    assert len({keys[0], keys[1], keys[3]}) == 3
+
+
+def test_every_native_module_that_imports_is_in_the_key():
+    """Where the native package is installed (CI requires all of it), each of its modules' files is in the key."""
+    import importlib
+
+    from tests.conftest import REQUIRE_ALL
+
+    importable = set()
+    for name in cache.NATIVE_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        importable.add(Path(module.__file__).resolve())
+    if REQUIRE_ALL:
+        assert len(importable) == len(cache.NATIVE_MODULES), "HMAC_CONFORMANCE_REQUIRE_ALL=1: every native module"
+    elif not importable:
+        pytest.skip("the native package (runner/native) is not installed")
+    assert cache._native_files() == importable
 
 
 def test_every_registered_scheme_source_and_schema_folder_is_hashed(monkeypatch):

@@ -496,7 +496,7 @@ def _verify(fields: dict[str, Any], now_ms: int, headers: dict[str, str], body: 
 def test_firstvision_sign_then_verify_is_valid(case):
     fields, now_ms = case["fields"], case["now_ms"]
     signed = firstvision.sign(**fields)
-    # The reference's signer is checked against the independent implementation (PyCryptodome, its own
+    # The reference's signer is checked against the independent implementation (its own HMAC library, its own
     # string to sign), not against the reference's own helpers: a bug both share would otherwise pass.
     independent = crosscheck.signed_bytes(fields["api_key"], fields["client_request_id"], fields["timestamp"],
                                           fields["body"])  # fmt: skip

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import importlib.util
 import inspect
 import os
 import pickle
@@ -32,7 +33,6 @@ from pathlib import Path
 from typing import Any
 
 from hmac_conformance import _paths as paths
-from hmac_conformance import _yamlsafe as yamlsafe
 from hmac_conformance import schemes
 from hmac_conformance._version import __version__
 
@@ -92,15 +92,32 @@ def _dependency_versions() -> list[str]:
     return out
 
 
+#: The optional native package's modules (runner/native/): the C composer of YAML and Nettle's HMAC. Each answers
+#: as the Python code it stands in for, but is code an answer depends on all the same.
+NATIVE_MODULES = ("_hmac_conformance_native", "_hmac_conformance_nettle")
+
+
+def _native_files() -> set[Path]:
+    """The files the native modules would be imported from (found, not imported: the key must not depend on
+    which of them this process has imported yet)."""
+    files = set()
+    for name in NATIVE_MODULES:
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            continue
+        if spec is not None and spec.origin and Path(spec.origin).is_file():
+            files.add(Path(spec.origin).resolve())
+    return files
+
+
 @functools.cache
 def _code_digest(registered: str) -> bytes:
     del registered  # part of the cache key only: another set of schemes is another digest
     digest = hashlib.sha256()
     digest.update(f"{__version__}\n{sys.version}\n{sys.implementation.cache_tag}\n".encode())
     digest.update("\n".join(_dependency_versions()).encode())
-    files = set()
-    if yamlsafe.NATIVE is not None and yamlsafe.NATIVE.__file__:  # the C composer answers as the Python one, and
-        files.add(Path(yamlsafe.NATIVE.__file__).resolve())  # is code an answer depends on all the same
+    files = _native_files()
     for root in {_PACKAGE, paths.SCHEMA, *_scheme_roots()}:
         files.update(p.resolve() for p in _files_under(root))
     for path in sorted(files):

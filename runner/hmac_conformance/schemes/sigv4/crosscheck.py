@@ -1,7 +1,7 @@
 """A second, independent implementation of the ``sigv4`` scheme, used only to confirm expected values.
 
-It shares no code with ``reference.py`` and imports nothing from it. Hashing and HMAC come from PyCryptodome
-(``Crypto.Hash``), whose C code is its own, instead of ``hashlib``/``hmac`` (OpenSSL). The text handling is
+It shares no code with ``reference.py`` and imports nothing from it. Hashing and HMAC come from the ``hmac``
+scheme's cross-check (Nettle or PyCryptodome), instead of ``hashlib``/``hmac`` (OpenSSL). The text handling is
 written another way on purpose: a 256-entry escape table instead of a per-byte test, a token scanner for the
 S3 path, ``urllib.parse.unquote_to_bytes`` for query decoding, ``str.split`` for header whitespace,
 ``itertools.groupby`` for repeated headers, a comparator for the query sort, ``datetime`` for dates.
@@ -22,7 +22,7 @@ from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
-from Crypto.Hash import HMAC, SHA256
+from hmac_conformance.schemes.hmac.crosscheck import digest, mac
 
 # ----------------------------------------------------------------------------------------------- tables
 
@@ -54,11 +54,11 @@ SPEC_ORDER = (
 
 
 def _digest_hex(data: bytes) -> str:
-    return SHA256.new(data).hexdigest()
+    return digest("sha256", data).hex()
 
 
 def _mac(key: bytes, message: bytes) -> bytes:
-    return HMAC.new(key, msg=message, digestmod=SHA256).digest()
+    return mac("sha256", key, message)
 
 
 def _escape(data: bytes) -> str:
