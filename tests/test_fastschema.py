@@ -119,6 +119,29 @@ def test_mutated_protocol_messages_agree(data):
     assert _fastschema.check(_schemas.message(definition, scheme, operation))(message)
 
 
+def _closed(required: list[str], *allowed: str, **properties: object) -> dict:
+    return {
+        "additionalProperties": False,
+        "required": required,
+        "properties": {**{key: {} for key in allowed}, **properties},
+    }
+
+
+#: oneOf branches no object can satisfy two of: each is closed and requires a key the others forbid.
+EXCLUSIVE_ONE_OF = [
+    {"oneOf": [_closed(["a"], a={"type": "string"}), _closed(["b"], "b", "c")]},
+    {"type": "object", "oneOf": [_closed(["a"], "a"), _closed(["b", "c"], "b", "c", "x"), _closed(["xa"], "xa")]},
+    {"oneOf": [_closed(["a"], "a"), _closed(["b"], "a", "b")]},  # exclusive in fact, not by the rule: not keyed
+]
+#: oneOf branches that an object can satisfy two of (or not closed): every branch is tried.
+OVERLAPPING_ONE_OF = [
+    {"oneOf": [_closed(["a"], "a", "b"), _closed(["b"], "a", "b")]},
+    {"oneOf": [_closed(["a"], "a"), {"required": ["b"]}]},
+    {"oneOf": [_closed(["a"], "a"), _closed(["a"], "a", b={"type": "integer"})]},
+    {"oneOf": [_closed(["a"], "a"), _closed(["a"], a={"type": "string"})]},  # one requires all the other allows
+]
+
+
 OBJECT_SCHEMAS = [
     {"type": "object", "required": ["a"], "additionalProperties": False, "properties": {"a": {"type": "string"}}},
     {"required": ["a"], "properties": {"a": {"type": "string"}}},  # no "type": a value that is no object passes
@@ -129,9 +152,12 @@ OBJECT_SCHEMAS = [
     {"type": "object"},
     {"type": ["object", "null"], "required": ["a"]},  # not fused
     {"required": ["a"], "oneOf": [{"required": ["b"]}, {"required": ["c"]}]},
+    *EXCLUSIVE_ONE_OF,
+    *OVERLAPPING_ONE_OF,
 ]
 OBJECT_INSTANCES = [None, 1, "a", [], ["a"], {}, {"a": "x"}, {"a": 1}, {"a": "x", "b": 1}, {"b": 1}, {"a": 1, "x": "y"},
-                    {"a": "x", "b": 1, "c": 2}, {"xa": "s"}, {"xa": 1}]  # fmt: skip
+                    {"a": "x", "b": 1, "c": 2}, {"xa": "s"}, {"xa": 1}, {"b": 1, "c": 2}, {"b": 1, "c": 2, "x": 3},
+                    {"c": 2}, {"a": "x", "xa": 1}]  # fmt: skip
 
 
 STRING_SCHEMAS = [
@@ -157,6 +183,21 @@ def test_keywords_checked_in_one_call_agree_with_jsonschema(schema):
     assert compiled != validator.is_valid, "compiled, not handed to jsonschema"
     instances = [*OBJECT_INSTANCES, *STRING_INSTANCES, *([x] for x in OBJECT_INSTANCES[:4])]
     assert [compiled(x) for x in instances] == [validator.is_valid(x) for x in instances]
+
+
+def test_one_of_is_keyed_only_where_no_object_can_satisfy_two_branches():
+    """Where it is keyed, an object is checked against the branch its key names: the agreement with jsonschema
+    is tested above on every schema of both lists."""
+    assert [_fastschema._exclusive_keys(s["oneOf"]) for s in EXCLUSIVE_ONE_OF] == [["a", "b"], ["a", "b", "xa"], None]
+    assert [_fastschema._exclusive_keys(s["oneOf"]) for s in OVERLAPPING_ONE_OF] == [None] * len(OVERLAPPING_ONE_OF)
+    common = json.loads((ROOT / "schema" / "common.schema.json").read_text(encoding="utf-8"))
+    assert _fastschema._exclusive_keys(common["$defs"]["bytes"]["oneOf"]) == [
+        "utf8",
+        "hex",
+        "base64",
+        "repeat",
+        "concat",
+    ]
 
 
 @pytest.mark.parametrize("items", [["a", "b"], ["a", "a"], [], [1, True], [1, 1.0], [[1], [1]], ["1", 1], [{}, {}]])
