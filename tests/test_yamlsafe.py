@@ -236,7 +236,9 @@ def test_the_c_composer_answers_as_the_python_one_on_every_file(depth, monkeypat
         assert native == python, path
         if isinstance(python, tuple):  # accepted: the C composer answered for it, rather than handing it back
             text = path.read_text(encoding="utf-8")
-            assert yamlsafe.NATIVE.compose(text, limit, yamlsafe.MAX_DEPTH, yamlsafe.MAX_NODES, yamlsafe._plain_value)
+            typed_first = yamlsafe._TYPED_FIRST
+            assert yamlsafe.NATIVE.compose(text, limit, yamlsafe.MAX_DEPTH, yamlsafe.MAX_NODES, yamlsafe._plain_value,
+                                           typed_first)  # fmt: skip
             composed += 1
     assert composed > 50
 
@@ -276,12 +278,38 @@ def test_the_c_composer_is_bounded_alike(monkeypatch):
                  "a: [" + "x, " * yamlsafe.MAX_NODES + "]\n"):  # fmt: skip
         native, python = _outcomes(P, text.encode(), None, monkeypatch)
         assert native == python and isinstance(python, yamlsafe.Problem)
-    plain = yamlsafe._plain_value
-    assert yamlsafe.NATIVE.compose("a: [[1]]\n", 3, 2, 100, plain) is None, "deeper than max_depth: handed back"
-    assert yamlsafe.NATIVE.compose("a: [[1]]\n", 3, 3, 100, plain) is not None
-    assert yamlsafe.NATIVE.compose("a: [1, 2]\n", 3, 32, 4, plain) is None, "more than max_nodes: handed back"
+    plain = (yamlsafe._plain_value, yamlsafe._TYPED_FIRST)
+    assert yamlsafe.NATIVE.compose("a: [[1]]\n", 3, 2, 100, *plain) is None, "deeper than max_depth: handed back"
+    assert yamlsafe.NATIVE.compose("a: [[1]]\n", 3, 3, 100, *plain) is not None
+    assert yamlsafe.NATIVE.compose("a: [1, 2]\n", 3, 32, 4, *plain) is None, "more than max_nodes: handed back"
     marks = {(): (1, 1), ("a",): (1, 1)}
-    assert yamlsafe.NATIVE.compose("a: [1, 2]\n", 1, 32, 5, plain) == ({"a": [1, 2]}, marks), "positions to depth 1"
+    assert yamlsafe.NATIVE.compose("a: [1, 2]\n", 1, 32, 5, *plain) == ({"a": [1, 2]}, marks), "positions to depth 1"
+
+
+def test_a_plain_scalar_is_text_without_asking_the_resolver_only_where_no_type_can_begin_so(monkeypatch):
+    """The C composer resolves a plain scalar only where the resolver has a type for its first character (or
+    it is empty, or begins beyond ASCII): every first character, alone and followed by text, digits or a space,
+    is composed as the Python composer composes it."""
+    _require_native()
+    firsts = [chr(c) for c in range(0x20, 0x7F)] + ["é", "€", "😀"]
+    for first in firsts:
+        for rest in ("", "1", "abc", "0.5", " x", "e3", "-1"):
+            raw = f"a: {first}{rest}\nb: [{first}{rest}]\n".encode()
+            native, python = _outcomes(P, raw, None, monkeypatch)
+            assert native == python, raw
+    assert yamlsafe._TYPED_FIRST is not None and b"a" not in yamlsafe._TYPED_FIRST
+    assert all(first.encode() in yamlsafe._TYPED_FIRST for first in "0123456789-+.~nNyYtTfFoO<=")
+    compose = yamlsafe.NATIVE.compose
+    assert compose("a: 1\n", 2, 32, 100, yamlsafe._plain_value, b"")[0] == {"a": "1"}, "nothing typed: text"
+    assert compose("a: 1\n", 2, 32, 100, yamlsafe._plain_value, None)[0] == {"a": 1}, "None: every one resolved"
+    with pytest.raises(TypeError):
+        compose("a: 1\n", 2, 32, 100, yamlsafe._plain_value, "01")
+
+
+def test_no_fast_path_where_the_resolver_has_a_type_for_any_first_character():
+    assert yamlsafe._typed_first({"": [], "1": [], "y": []}) == b"1y"
+    assert yamlsafe._typed_first({None: [], "1": []}) is None, "a resolver tried on every scalar"
+    assert yamlsafe._typed_first({"é": [], "1": []}) is None, "a first character beyond ASCII"
 
 
 def test_every_non_printable_character_is_refused_with_its_line():

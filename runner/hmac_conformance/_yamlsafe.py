@@ -71,6 +71,21 @@ WITH_LIBYAML: bool = bool(getattr(yaml, "__with_libyaml__", False))
 _resolver = Resolver()
 _constructor = SafeConstructor()
 
+
+def _typed_first(resolvers: dict[Any, Any]) -> bytes | None:
+    """The characters that may begin a plain scalar of another type than text: the resolver tries its implicit
+    types (numbers, booleans, null...) by the scalar's first character, so a plain scalar that begins with any
+    other is text. None where that cannot be said of one ASCII character (a resolver for every scalar, or one
+    keyed by a character beyond ASCII): then every plain scalar is resolved."""
+    first = [key for key in resolvers if key != ""]
+    if not all(isinstance(key, str) and len(key) == 1 and key.isascii() for key in first):
+        return None
+    return "".join(sorted(first)).encode("ascii")
+
+
+#: What the C composer asks ``_plain_value`` about: it composes a plain scalar that begins otherwise as text.
+_TYPED_FIRST = _typed_first(_resolver.yaml_implicit_resolvers)
+
 try:  # the optional accelerator (runner/native/): this module's composer in C, over the same libyaml events
     import _hmac_conformance_native as NATIVE
 except ImportError:  # pragma: no cover - the native composer is not installed: compose in Python
@@ -156,7 +171,7 @@ def _parse(path: Path, text: str, libyaml: bool, depth: int | None) -> Document:
     if libyaml and NATIVE is not None:
         # The C composer answers exactly as the loop below for a file that loop accepts, and None for any other
         # (an error, an anchor, a tag, an odd key...), which the loop then refuses in its own words.
-        composed = NATIVE.compose(text, limit, MAX_DEPTH, MAX_NODES, _plain_value)
+        composed = NATIVE.compose(text, limit, MAX_DEPTH, MAX_NODES, _plain_value, _TYPED_FIRST)
         if composed is not None:
             return Document(path=path, value=composed[0], marks=composed[1], depth=depth)
     doc = Document(path=path, value=None, depth=depth)

@@ -56,14 +56,30 @@ static int set_item_mark(PyObject *marks, PyObject *path, PyObject *item, yaml_m
     return rc;
 }
 
-/* compose(text, limit, max_depth, max_nodes, plain_value) -> (value, marks) or None */
+/* compose(text, limit, max_depth, max_nodes, plain_value, typed_first) -> (value, marks) or None
+ * typed_first: the ASCII characters that may begin a plain scalar of another type than text (the resolver's
+ * implicit types: numbers, booleans, null...), or None (then every plain scalar goes to plain_value). A plain
+ * scalar that begins otherwise is text, and is composed without calling plain_value. */
 static PyObject *compose(PyObject *self, PyObject *args) {
     (void)self;
     const char *text;
     Py_ssize_t size, limit, max_depth, max_nodes;
-    PyObject *plain_value;
-    if (!PyArg_ParseTuple(args, "s#nnnO:compose", &text, &size, &limit, &max_depth, &max_nodes, &plain_value))
+    PyObject *plain_value, *typed_first;
+    if (!PyArg_ParseTuple(args, "s#nnnOO:compose", &text, &size, &limit, &max_depth, &max_nodes, &plain_value,
+                          &typed_first))
         return NULL;
+    char maybe_typed[256];
+    if (typed_first == Py_None) {
+        memset(maybe_typed, 1, sizeof maybe_typed);
+    } else if (PyBytes_Check(typed_first)) {
+        memset(maybe_typed, 0, 128);
+        memset(maybe_typed + 128, 1, 128); /* a character beyond ASCII: the resolver is asked */
+        const unsigned char *first = (const unsigned char *)PyBytes_AS_STRING(typed_first);
+        for (Py_ssize_t i = 0; i < PyBytes_GET_SIZE(typed_first); i++) maybe_typed[first[i]] = 1;
+    } else {
+        PyErr_SetString(PyExc_TypeError, "typed_first must be bytes or None");
+        return NULL;
+    }
     if (max_depth < 0 || max_depth > 1024) {
         PyErr_SetString(PyExc_ValueError, "max_depth must be 0..1024");
         return NULL;
@@ -108,7 +124,8 @@ static PyObject *compose(PyObject *self, PyObject *args) {
             PyObject *value = PyUnicode_DecodeUTF8((const char *)event.data.scalar.value,
                                                    (Py_ssize_t)event.data.scalar.length, "strict");
             if (value == NULL) { PyErr_Clear(); goto done; }
-            if (event.data.scalar.style == YAML_PLAIN_SCALAR_STYLE) {
+            if (event.data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+                (event.data.scalar.length == 0 || maybe_typed[event.data.scalar.value[0]])) {
                 PyObject *typed = PyObject_CallOneArg(plain_value, value);
                 Py_DECREF(value);
                 if (typed == NULL) { PyErr_Clear(); goto done; } /* the resolver refused it: Python words why */
@@ -233,7 +250,8 @@ done:
 
 static PyMethodDef methods[] = {
     {"compose", compose, METH_VARARGS,
-     "compose(text, limit, max_depth, max_nodes, plain_value) -> (value, marks), or None where the strict Python "
+     "compose(text, limit, max_depth, max_nodes, plain_value, typed_first) -> (value, marks), or None where the "
+     "strict Python "
      "composer must answer (it refuses the file, or treats it specially)."},
     {NULL, NULL, 0, NULL},
 };
