@@ -22,11 +22,11 @@ from __future__ import annotations
 import argparse
 import datetime
 import importlib.util
+import itertools
 import json
 import math
 import os
 import platform
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -71,9 +71,15 @@ CACHE_ENV = "HMAC_CONFORMANCE_CACHE"
 _env: dict[str, str] = dict(os.environ)
 
 
+_caches = itertools.count()
+
+
 def empty_cache() -> None:
-    """Before a cold measurement: the cache folder emptied, as on a first run."""
-    shutil.rmtree(_env[CACHE_ENV], ignore_errors=True)
+    """Before a cold measurement: a cache folder never used, as on a first run. The folders used are removed only
+    when the benchmark ends, as are the corpora: ext4 passes over inodes freed in the last minute when it makes
+    files, so making thousands of cache entries right after deleting thousands of files is slower, and a cold
+    run timed after the benchmark's own deletions would measure them."""
+    _env[CACHE_ENV] = str(Path(_env[CACHE_ENV]).parent / f"cache-{next(_caches)}")
 
 
 def run_child(argv: list[str], stdin: Path | None = None) -> tuple[float, float, bytes]:
@@ -184,10 +190,7 @@ def bench_size(n: int, work: Path, repeat: int, examples: list[str], sample: int
         row.cases[name], row.cases[f"{name}-oneshot"] = got["cases"], got["oneshot_cases"]
         alone = row.figures[f"{name}-alone"].seconds
         log(f"{name}: alone {alone:.2f} s, persistent {got['persistent']:.2f} s ({got['cases']} cases)")
-    shutil.rmtree(folder)
-    shutil.rmtree(json_folder)
-    lines.unlink()
-    return row
+    return row  # its corpora are removed with the benchmark's folder, at the end (empty_cache says why)
 
 
 # -- the verdict and the page --------------------------------------------------------------------------------------
@@ -397,7 +400,7 @@ def main(argv: list[str] | None = None) -> int:
             subprocess.run(EXAMPLES[name][1], cwd=ROOT, check=True)  # noqa: S603
     rows = []
     with tempfile.TemporaryDirectory(prefix="hmac-bench-") as work:
-        _env[CACHE_ENV] = str(Path(work) / "cache")
+        _env[CACHE_ENV] = str(Path(work) / "cache")  # empty_cache() takes a new folder beside it for each cold run
         for n in sorted(int(x) for x in args.sizes.split(",")):
             rows.append(bench_size(n, Path(work), args.repeat, examples, args.sample))
     results = verdicts(rows, examples)
