@@ -306,6 +306,20 @@ def test_a_plain_scalar_is_text_without_asking_the_resolver_only_where_no_type_c
         compose("a: 1\n", 2, 32, 100, yamlsafe._plain_value, "01")
 
 
+@pytest.mark.parametrize("composer", ["c", "python"])
+def test_repeated_plain_text_is_one_object(composer, monkeypatch):
+    """A key or a tag repeated in every vector is held (and pickled, and sent between processes) once, not once
+    per vector: at 100,000 vectors a copy each was a third more memory for `run`."""
+    if composer == "c":
+        _require_native()
+    else:
+        monkeypatch.setattr(yamlsafe, "NATIVE", None)
+    raw = b"vectors:\n- id: one\n  tags: [published, mac]\n- id: two\n  tags: [published, mac]\n"
+    first, second = yamlsafe.load(P, raw).value["vectors"]
+    assert next(k for k in first if k == "tags") is next(k for k in second if k == "tags")
+    assert first["tags"][0] is second["tags"][0] and first["tags"][1] is second["tags"][1]
+
+
 def test_no_fast_path_where_the_resolver_has_a_type_for_any_first_character():
     assert yamlsafe._typed_first({"": [], "1": [], "y": []}) == b"1y"
     assert yamlsafe._typed_first({None: [], "1": []}) is None, "a resolver tried on every scalar"

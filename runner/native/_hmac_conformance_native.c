@@ -56,6 +56,9 @@ static int set_item_mark(PyObject *marks, PyObject *path, PyObject *item, yaml_m
     return rc;
 }
 
+/* Plain text at most this long (in bytes) is interned: keys, tags, names of algorithms and operations. */
+#define SHARED_TEXT 64
+
 /* compose(text, limit, max_depth, max_nodes, plain_value, typed_first) -> (value, marks) or None
  * typed_first: the ASCII characters that may begin a plain scalar of another type than text (the resolver's
  * implicit types: numbers, booleans, null...), or None (then every plain scalar goes to plain_value). A plain
@@ -130,6 +133,10 @@ static PyObject *compose(PyObject *self, PyObject *args) {
                 Py_DECREF(value);
                 if (typed == NULL) { PyErr_Clear(); goto done; } /* the resolver refused it: Python words why */
                 value = typed;
+            } else if (event.data.scalar.style == YAML_PLAIN_SCALAR_STYLE && event.data.scalar.length <= SHARED_TEXT) {
+                /* Text composed here is one object per occurrence: a key or a tag repeated in every vector would be
+                 * held (and pickled) once per vector. The resolver's cache shared them; interning shares them. */
+                PyUnicode_InternInPlace(&value);
             }
             if (top.container != NULL && top.is_dict) {
                 if (top.pending != NULL) {
