@@ -99,6 +99,25 @@ def test_a_changed_scheme_file_changes_every_key(folder, tmp_path, monkeypatch):
     cache._code_digest.cache_clear()
 
 
+def test_a_first_run_looks_nothing_up_and_the_next_run_hits(folder, sample, monkeypatch):
+    """While a command that found no entry of this code's loads its files, no file is looked up (every lookup
+    would miss); the entries it writes answer the next command, and lookups outside a load are unaffected."""
+    looked_up: list[str] = []
+    real_get = cache.get
+    monkeypatch.setattr(cache, "get", lambda name: looked_up.append(name) or real_get(name))
+    parsed = computed(monkeypatch)
+    real_load_path = _load._load_path
+    during: list[bool] = []
+    monkeypatch.setattr(_load, "_load_path", lambda path: during.append(cache.first_run()) or real_load_path(path))
+    load(sample)
+    assert during == [True] and looked_up == [] and parsed == [str(sample)]
+    assert not cache.first_run(), "only while the files load"
+    assert len(entries(folder)) == 1
+    load(sample)
+    assert looked_up and parsed == [str(sample)], "the second run hit"
+    assert _load.cached_file(sample) is not None
+
+
 def test_the_native_modules_are_part_of_every_key_when_installed(folder, tmp_path, monkeypatch):
     """They answer as the Python code they stand in for, but are code an answer depends on: a native module
     rebuilt, added or removed is another generation of entries."""

@@ -27,7 +27,7 @@ import shutil
 import stat
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -163,6 +163,31 @@ def start() -> None:
     with contextlib.suppress(OSError):  # not made yet: the first put makes it
         os.utime(current)
     _prune(where, current)
+
+
+#: True while a command that found no entry of this code's loads its files (``loading_files``).
+_first_run = False
+
+
+@contextlib.contextmanager
+def loading_files() -> Iterator[bool]:
+    """Around a command's loading of its files, its workers forked inside: yields whether this code's generation
+    holds any entry. If it holds none (a first run), no file is looked up until the block ends, in this process
+    or a worker: every lookup would miss, at two failed opens and a hash of the file each. Only another command
+    writing entries at the same moment could have answered one, and missing that costs time, never a wrong
+    answer."""
+    global _first_run  # noqa: PLW0603 - the workers forked in the block inherit it
+    found = has_entries()
+    _first_run = not found
+    try:
+        yield found
+    finally:
+        _first_run = False
+
+
+def first_run() -> bool:
+    """Whether files are being loaded by a command that found no entry of this code's (nothing to look up)."""
+    return _first_run
 
 
 def _prune(where: Path, current: Path) -> None:

@@ -246,7 +246,10 @@ def _entries(name: str, raw: bytes) -> tuple[str, str]:
 
 def cached(name: str, raw: bytes, *, checked_only: bool = False) -> CachedFile | None:
     """The cached answer for the file ``name`` holding ``raw``: checked clean if there is one, else only loaded
-    (unless ``checked_only``), else None (nothing is computed)."""
+    (unless ``checked_only``), else None (nothing is computed; nothing is read either while a first run loads
+    its files, ``cache.loading_files``)."""
+    if cache.first_run():
+        return None
     checked, loaded = _entries(name, raw)
     hit = cache.get(checked)
     if hit is None and not checked_only:
@@ -318,13 +321,14 @@ def load(targets: Iterable[Path] | None = None) -> LoadResult:
     """Load every vector file under ``targets`` (default: the suite's vectors/ folder)."""
     result = LoadResult()
     cache.start()  # once, before any worker is forked
-    for vectors, problems in _parallel.map_in_order(
-        _load_path,
-        vector_files(list(targets) if targets else [paths.VECTORS]),
-        answered=_cached_path if cache.has_entries() else None,
-    ):
-        result.vectors.extend(vectors)
-        result.problems.extend(problems)
+    with cache.loading_files() as some_cached:
+        for vectors, problems in _parallel.map_in_order(
+            _load_path,
+            vector_files(list(targets) if targets else [paths.VECTORS]),
+            answered=_cached_path if some_cached else None,
+        ):
+            result.vectors.extend(vectors)
+            result.problems.extend(problems)
     return result
 
 

@@ -159,16 +159,17 @@ def _cached_load_and_check(path: Path) -> _Checked | None:
 def _load_checked(targets: list[Path] | None) -> tuple[Validated, list[Problem]]:
     result, checked = Validated(), []
     cache.start()  # once, before any worker is forked
-    for file in _parallel.map_in_order(
-        _load_and_check,
-        _load.vector_files(targets if targets else [paths.VECTORS]),
-        answered=_cached_load_and_check if cache.has_entries() else None,
-    ):
-        result.outlines.extend(file.outlines)
-        result.problems.extend(file.problems)
-        checked.extend(file.found)
-        if file.earlier:
-            result.confirmed_earlier += len(file.outlines)
+    with cache.loading_files() as some_cached:
+        for file in _parallel.map_in_order(
+            _load_and_check,
+            _load.vector_files(targets if targets else [paths.VECTORS]),
+            answered=_cached_load_and_check if some_cached else None,
+        ):
+            result.outlines.extend(file.outlines)
+            result.problems.extend(file.problems)
+            checked.extend(file.found)
+            if file.earlier:
+                result.confirmed_earlier += len(file.outlines)
     return result, checked
 
 
