@@ -7,6 +7,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import random
+import subprocess
+import sys
 
 import pytest
 
@@ -41,9 +43,18 @@ def _lengths(block: int) -> list[int]:
 
 
 def test_both_compute_the_suites_algorithms_and_only_those():
-    _require_nettle()
     assert set(crosscheck.ALGORITHMS) == set(hmac_reference.ALGORITHMS)
+    assert set(crosscheck._pycryptodome()[1]) == set(crosscheck.ALGORITHMS)
+    _require_nettle()
     assert set(NETTLE.ALGORITHMS) == set(crosscheck.ALGORITHMS)
+
+
+def test_pycryptodome_is_not_imported_where_nettle_answers():
+    """Loading it costs every command about 40 ms."""
+    _require_nettle()
+    code = "import sys, hmac_conformance._cli; print('Crypto' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    assert out.stdout.strip() == "False"
 
 
 @pytest.mark.parametrize("algorithm", sorted(hmac_reference.ALGORITHMS))
