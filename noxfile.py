@@ -54,7 +54,8 @@ def _install_native(session: nox.Session) -> None:
     the same. Under REQUIRE_ALL a missing module is an error."""
     try:
         session.install("./runner/native")
-        missing = session.run("python", "-c", _IMPORTS_OR_NAMES, *NATIVE_MODULES, silent=True).split()
+        printed = session.run("python", "-c", _IMPORTS_OR_NAMES, *NATIVE_MODULES, silent=True).split()
+        missing = [name for name in NATIVE_MODULES if name in printed]  # the output holds stderr too
     except CommandFailed:
         missing = list(NATIVE_MODULES)
     for module in missing:
