@@ -290,7 +290,9 @@ vector; **alone** is an example adapter fed the exact case lines of a persistent
 runner. **Overhead per case** is the persistent run's time per case minus the adapter's alone. `validate` and
 `run` are the commands end to end (interpreter start included), with a JSON report; **load** is reading,
 checking and building the vectors in-process; one-shot is timed on a sample of cases. **Cold** is a first run
-(an empty cache: every file parsed, schema-checked and cross-checked, and the cache filled); **warm** is the
+(a cache folder never used: every file parsed, schema-checked and cross-checked, and the cache filled; the
+bench deletes nothing until it ends, since making files right after deleting thousands is slower on ext4);
+**warm** is the
 same command again with the content-hash cache of loaded and cross-checked files filled (a changed byte in a
 file, or in the runner's or a scheme's source, misses). Each target is judged cold and warm apart. **Files
 loaded** is `validate` right after a cold `run`, whose cache entries hold every file's vectors but no
