@@ -37,6 +37,15 @@ def pycryptodome(monkeypatch):
     monkeypatch.setattr(crosscheck, "NETTLE", None)
 
 
+@pytest.fixture(params=["nettle", "pycryptodome"])
+def either(request, monkeypatch):
+    """The cross-check with each implementation answering in turn."""
+    if request.param == "nettle":
+        _require_nettle()
+    else:
+        monkeypatch.setattr(crosscheck, "NETTLE", None)
+
+
 def _lengths(block: int) -> list[int]:
     """Lengths around every boundary the HMAC construction and the hash's padding have for this block size."""
     return sorted({0, 1, 2, 19, 20, 55, 56, 57, 63, 64, 65, 111, 112, 113, block - 1, block, block + 1, 2 * block + 7})
@@ -75,13 +84,9 @@ def test_nettle_and_pycryptodome_agree_at_every_length_boundary(algorithm, monke
         assert hashed == hashlib.new(_HASHLIB[algorithm], message).digest()
 
 
-@pytest.mark.parametrize("answering", ["nettle", "pycryptodome"])
-def test_rfc_4231_test_case_2_and_a_long_key(answering, monkeypatch):
+@pytest.mark.usefixtures("either")
+def test_rfc_4231_test_case_2_and_a_long_key():
     """Published values (RFC 4231 §4.3, and §4.7's 131-byte key, longer than SHA-512's block), by each."""
-    if answering == "nettle":
-        _require_nettle()
-    else:
-        monkeypatch.setattr(crosscheck, "NETTLE", None)
     tag = crosscheck.mac("sha256", b"Jefe", b"what do ya want for nothing?")
     assert tag.hex() == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
     key, message = b"\xaa" * 131, b"Test Using Larger Than Block-Size Key - Hash Key First"
@@ -91,13 +96,9 @@ def test_rfc_4231_test_case_2_and_a_long_key(answering, monkeypatch):
     )
 
 
-@pytest.mark.parametrize("answering", ["nettle", "pycryptodome"])
-def test_an_unknown_algorithm_is_a_key_error_from_either(answering, monkeypatch):
+@pytest.mark.usefixtures("either")
+def test_an_unknown_algorithm_is_a_key_error_from_either():
     """A check that meets one says "cannot be recomputed: KeyError: ...", whichever implementation answers."""
-    if answering == "nettle":
-        _require_nettle()
-    else:
-        monkeypatch.setattr(crosscheck, "NETTLE", None)
     for call in (lambda: crosscheck.mac("sha4", b"k", b"m"), lambda: crosscheck.digest("sha4", b"m")):
         with pytest.raises(KeyError) as info:
             call()
