@@ -50,7 +50,7 @@ for name in sys.argv[1:]:
 def _install_native(session: nox.Session) -> None:
     """The optional native package (runner/native/): each of its modules needs a C compiler and its library's
     headers, and one that does not build is left out. Without the composer YAML is read in Python, three times
-    slower; without Nettle's HMAC the cross-checks use PyCryptodome, twenty times slower a call; the answers are
+    slower; without Nettle's HMAC the cross-checks use PyCryptodome, ten to thirty times slower a call; the answers are
     the same. Under REQUIRE_ALL a missing module is an error."""
     try:
         session.install("./runner/native")

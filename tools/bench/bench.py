@@ -329,8 +329,8 @@ cross-check: all of a cold `validate` except reading the YAML and building the v
   or what anchors and tags it met; rapidyaml's tree, walked from Python, took 0.73 s.
 - **Cross-checks.** A cold `validate` recomputes every expected value twice: by the reference and by an
   independent implementation. Its hashes and HMAC are GNU Nettle's, through the thin glue of the optional
-  native package: about a microsecond a call. PyCryptodome, which answers where that is not installed, costs
-  about 20 µs a call, most of it ctypes; on the 10k corpus the recomputations took 0.48 s with it and take
+  native package: 0.5–2 µs a call on a short message. PyCryptodome, which answers where that is not installed,
+  costs 17–19 µs a call, most of it ctypes; on the 10k corpus the recomputations took 0.48 s with it and take
   0.28 s with Nettle, most of what is left being the references' own work. A sigv4 signature takes one HMAC
   once its signing key, derived once per credential and scope, is known. With every
   file already loaded, `validate` still took {loaded:.2f} s at {big.n:,} vectors in this run (**files loaded**
