@@ -1,5 +1,6 @@
-"""The compiled schema check answers exactly as jsonschema does: on every vector file of the suite, and on
-thousands of mutations of them (a key dropped or added, a value of another type, a list emptied or doubled)."""
+"""The compiled schema check answers exactly as jsonschema does: on every vector file of the suite, on thousands
+of mutations of them (a key dropped or added, a value of another type, a list emptied or doubled), and on schemas
+drawn from every keyword it compiles, nested in each other."""
 
 from __future__ import annotations
 
@@ -229,3 +230,134 @@ def test_the_base64_check_is_the_pattern(text):
 def test_the_common_schema_writes_base64_as_the_fast_check_knows_it():
     common = json.loads((ROOT / "schema" / "common.schema.json").read_text(encoding="utf-8"))
     assert common["$defs"]["b64"]["pattern"] == _fastschema.BASE64_PATTERN, "else the faster check is never used"
+
+
+# -- every keyword of the subset, nested in every way, against jsonschema ------------------------------------------
+
+_KEYS = st.sampled_from(["a", "b", "ab"])
+_TEXTS = st.sampled_from(["", "a", "ab", "abc", "b", "QUJD", "2024-01-01", "2024-13-01", "x\n"])
+_NUMBERS = st.sampled_from([0, 1, -1, 2, 1.0, 1.5, True, False])
+_LEAF_SCHEMAS = st.one_of(
+    st.booleans(),
+    st.fixed_dictionaries(
+        {"type": st.sampled_from(["null", "boolean", "integer", "number", "string", "array", "object"])}
+    ),
+    st.fixed_dictionaries({"type": st.lists(st.sampled_from(["integer", "string", "null", "object"]), max_size=2)}),
+    st.fixed_dictionaries({"enum": st.lists(st.one_of(_TEXTS, _NUMBERS, st.none()), min_size=1, max_size=3)}),
+    st.fixed_dictionaries({"enum": st.lists(_TEXTS, min_size=1, max_size=3)}),
+    st.fixed_dictionaries({"const": st.one_of(_TEXTS, _NUMBERS, st.none(), st.just([1]))}),
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "minLength": st.integers(0, 3),
+            "maxLength": st.integers(0, 3),
+            "pattern": st.sampled_from(["^a", "b$", _fastschema.BASE64_PATTERN]),
+            "format": st.just("date"),
+            "type": st.just("string"),
+        },
+    ),
+    st.fixed_dictionaries(
+        {}, optional={"minimum": _NUMBERS, "maximum": _NUMBERS, "type": st.sampled_from(["integer", "number"])}
+    ),
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "minItems": st.integers(0, 2),
+            "maxItems": st.integers(0, 2),
+            "uniqueItems": st.booleans(),
+            "type": st.just("array"),
+        },
+    ),
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "required": st.lists(_KEYS, unique=True, max_size=2),
+            "minProperties": st.integers(0, 2),
+            "type": st.just("object"),
+            "additionalProperties": st.just(False),
+        },
+    ),
+    st.just({"properties": {"a": {"$ref": "#"}}}),  # recursive, one level of the value down each time
+    st.just({"items": {"$ref": "#"}}),
+)
+
+
+def _keyed_branch(key: str, inner: st.SearchStrategy) -> st.SearchStrategy:
+    """A branch that requires ``key`` and allows it, maybe "ab" too, and nothing else: branches made with other
+    keys are exclusive, and their oneOf is keyed."""
+    return st.fixed_dictionaries(
+        {
+            "required": st.just([key]),
+            "additionalProperties": st.just(False),
+            "properties": st.fixed_dictionaries({key: st.one_of(st.just(True), inner)}, optional={"ab": inner}),
+        }
+    )
+
+
+def _compound(inner: st.SearchStrategy) -> st.SearchStrategy:
+    return st.one_of(
+        st.fixed_dictionaries(
+            {},
+            optional={
+                "properties": st.dictionaries(_KEYS, inner, max_size=3),
+                "required": st.lists(_KEYS, unique=True, max_size=2),
+                "additionalProperties": st.one_of(st.booleans(), inner),
+                "patternProperties": st.dictionaries(st.just("^a"), inner),
+                "type": st.just("object"),
+            },
+        ),
+        st.fixed_dictionaries(
+            {}, optional={"items": inner, "prefixItems": st.lists(inner, max_size=2), "type": st.just("array")}
+        ),
+        st.fixed_dictionaries({"allOf": st.lists(inner, min_size=1, max_size=3)}),
+        st.fixed_dictionaries({"anyOf": st.lists(inner, min_size=1, max_size=3)}),
+        st.fixed_dictionaries({"oneOf": st.lists(inner, min_size=1, max_size=3)}),
+        st.fixed_dictionaries(
+            {
+                "oneOf": st.lists(
+                    st.fixed_dictionaries(
+                        {
+                            "required": st.lists(_KEYS, min_size=1, max_size=1),
+                            "properties": st.dictionaries(_KEYS, inner, max_size=2),
+                            "additionalProperties": st.just(False),
+                        }
+                    ),
+                    min_size=1,
+                    max_size=3,
+                )
+            },
+            optional={"type": st.just("object")},
+        ),
+        st.fixed_dictionaries(
+            {"oneOf": st.tuples(_keyed_branch("a", inner), _keyed_branch("b", inner)).map(list)},
+            optional={"type": st.just("object")},
+        ),
+        st.fixed_dictionaries({"not": inner}),
+        st.fixed_dictionaries({"if": inner}, optional={"then": inner, "else": inner}),
+    )
+
+
+_NESTED = st.recursive(_LEAF_SCHEMAS, _compound, max_leaves=8)
+_SCHEMAS = st.one_of(_LEAF_SCHEMAS, _NESTED, _NESTED.map(lambda schema: {"$defs": {"d": schema}, "$ref": "#/$defs/d"}))
+_SCALARS = st.one_of(st.none(), _NUMBERS, _TEXTS)
+_INSTANCES = st.one_of(
+    _SCALARS,
+    st.dictionaries(_KEYS, _SCALARS, min_size=1, max_size=2),  # most schemas are about objects: many of them
+    st.recursive(
+        _SCALARS,
+        lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(_KEYS, inner, min_size=1, max_size=3)),
+        max_leaves=6,
+    ),
+)
+
+
+@settings(max_examples=800, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_SCHEMAS, st.lists(_INSTANCES, min_size=8, max_size=8))
+def test_generated_schemas_agree_with_jsonschema(schema, instances):
+    """Schemas drawn from every keyword the compiler writes code for, nested in each other (an object's keywords
+    inside a oneOf branch, a recursive "$ref", an if without then), on values of every type: the compiled check
+    answers what jsonschema answers, every time."""
+    validator = _schemas.validator(schema)
+    compiled = _fastschema.check(validator)
+    assert compiled != validator.is_valid, "compiled, not handed to jsonschema"
+    assert [compiled(x) for x in instances] == [validator.is_valid(x) for x in instances]

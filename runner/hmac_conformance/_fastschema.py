@@ -1,9 +1,10 @@
-"""A yes/no answer to "is this valid?" for the suite's JSON Schemas, compiled once into Python closures.
+"""A yes/no answer to "is this valid?" for the suite's JSON Schemas, compiled once into Python functions.
 
 jsonschema walks the schema for every instance, building a validator object per keyword and subschema: about
 half a millisecond per vector, and the same again for each protocol message on the persistent hot path. What
-the schemas use is a small subset of JSON Schema 2020-12, which compiles to plain closures that answer the
-same question tens of times faster. jsonschema stays the authority: a ``False`` here (or any keyword this
+the schemas use is a small subset of JSON Schema 2020-12, which compiles to Python source: the keywords of a
+schema become one expression, inlined where the schema is used, so that checking a vector is a few calls
+instead of one per keyword and subschema (a closure per keyword took 1.7 times as long). jsonschema stays the authority: a ``False`` here (or any keyword this
 module does not compile) hands the instance to jsonschema, which finds and words the errors. So the answer is
 exact: each keyword below follows jsonschema's own definition (its equality and uniqueness helpers are
 reused), and a schema with a validation keyword outside the subset is never compiled at all.
@@ -11,6 +12,7 @@ reused), and a schema with a validation keyword outside the subset is never comp
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from typing import Any
@@ -44,17 +46,6 @@ def _is_number(x: Any) -> bool:
     return isinstance(x, int | float) and not isinstance(x, bool)
 
 
-_TYPES: dict[str, Check] = {
-    "null": lambda x: x is None,
-    "boolean": lambda x: isinstance(x, bool),
-    "integer": lambda x: (isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer()),
-    "number": _is_number,
-    "string": lambda x: isinstance(x, str),
-    "array": lambda x: isinstance(x, list),
-    "object": lambda x: isinstance(x, dict),
-}
-
-
 #: Padded Base64 as the common schema writes it. Python's re steps through its repeated four-character group one
 #: group at a time; one run of the alphabet and a length check decide the same, several times faster on long text.
 BASE64_PATTERN = "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"
@@ -76,46 +67,14 @@ _EQUIVALENT: dict[str, Check] = {BASE64_PATTERN: _padded_base64}
 _CHEAP_FIRST = {name: rank for rank, name in enumerate(["type", "required", "additionalProperties", "const", "enum"])}
 
 
-def _all(checks: list[Check]) -> Check:
-    if not checks:
-        return lambda x: True
-    if len(checks) == 1:
-        return checks[0]
-    if len(checks) == 2:
-        first, second = checks
-        return lambda x: first(x) and second(x)
-
-    def every(x: Any) -> bool:
-        for check in checks:  # noqa: SIM110 - a plain loop: all() over a generator costs a frame per call
-            if not check(x):
-                return False
-        return True
-
-    return every
-
-
-#: The keywords that ``_Compiler._object`` and ``_Compiler._string`` check in one call when a schema is of their
-#: form.
-_OBJECT_KEYWORDS = frozenset({"type", "required", "additionalProperties", "properties"})
-_STRING_KEYWORDS = frozenset({"type", "minLength", "maxLength", "pattern"})
-
-
-def _matcher(pattern: str) -> Check:
-    """``re.search(pattern, x) is not None`` for a string ``x``, by the faster equivalent check where there is one."""
-    fast = _EQUIVALENT.get(pattern)
-    if fast is not None:
-        return fast
-    search = re.compile(pattern).search
-    return lambda x: search(x) is not None
-
-
 def _unique(x: Any) -> bool:
     """``uniqueItems: true``: for a list of strings (rules, tags), a set says what jsonschema's ``uniq`` says."""
-    if not isinstance(x, list):
+    if not isinstance(x, list) or len(x) < 2:
         return True
-    if all(item.__class__ is str for item in x):
-        return len(set(x)) == len(x)
-    return bool(uniq(x))
+    for item in x:
+        if item.__class__ is not str:
+            return bool(uniq(x))
+    return len(set(x)) == len(x)
 
 
 def _exclusive_keys(branches: list[Any]) -> list[str] | None:
@@ -143,223 +102,224 @@ def _exclusive_keys(branches: list[Any]) -> list[str] | None:
     return [branch["required"][0] for branch in branches]
 
 
+def _is_integer(x: Any) -> bool:
+    return (isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer())
+
+
+def _in_enum(x: Any, values: tuple[Any, ...]) -> bool:
+    return any(equal(value, x) for value in values)
+
+
+#: Each JSON type as an expression on ``{}``, the value checked.
+_TYPES: dict[str, str] = {
+    "null": "{} is None",
+    "boolean": "isinstance({}, bool)",
+    "integer": "_is_integer({})",
+    "number": "_is_number({})",
+    "string": "isinstance({}, str)",
+    "array": "isinstance({}, list)",
+    "object": "isinstance({}, dict)",
+}
+#: The type each keyword applies to (a value of another type passes it), and the "type" values that imply it.
+#: A keyword is guarded by its type's check unless the schema's "type" (or the code around it) has checked it.
+_APPLIES_TO = {"object": ("object",), "array": ("array",), "string": ("string",), "number": ("number", "integer")}
+_KEYWORD_TYPE = {
+    **dict.fromkeys(("required", "additionalProperties", "patternProperties", "properties", "minProperties"), "object"),
+    **dict.fromkeys(("items", "prefixItems", "minItems", "maxItems", "uniqueItems"), "array"),
+    **dict.fromkeys(("minLength", "maxLength", "pattern"), "string"),
+    **dict.fromkeys(("minimum", "maximum"), "number"),
+}
+
+
 class _Compiler:
+    """Writes one Python function per schema that is the target of a "$ref" (the root included) and one per
+    keyword that needs a loop; every other keyword is an expression inlined where its schema is used. The source
+    is compiled once: a vector's check is then a few calls, not a call per keyword and subschema."""
+
     def __init__(self, formats: jsonschema.FormatChecker | None) -> None:
         self.formats = formats
-        self.done: dict[tuple[int, str], Check] = {}
-        self.keep: list[Any] = []  # the schemas keyed by id() stay alive as long as the compiled checks
+        self.functions: dict[tuple[int, str], str] = {}
+        self.source: list[str] = []
+        self.names = itertools.count()
+        # Every value taken from a schema is a name in this namespace, never text in the source.
+        self.namespace: dict[str, Any] = {
+            "_is_number": _is_number, "_is_integer": _is_integer, "_in_enum": _in_enum, "_unique": _unique,
+            "equal": equal,
+        }  # fmt: skip
+        self.keep: list[Any] = []  # the schemas keyed by id() stay alive while compiling
 
-    def compile(self, schema: Any, resolver: Any) -> Check:
+    def compiled(self, schema: Any, resolver: Any) -> Check:
+        name = self.function(schema, resolver)
+        exec("\n".join(self.source), self.namespace)  # noqa: S102 - source written above from the schema alone
+        return self.namespace[name]  # type: ignore[no-any-return]
+
+    def constant(self, value: Any) -> str:
+        name = f"c{next(self.names)}"
+        self.namespace[name] = value
+        return name
+
+    def define(self, lines: list[str], name: str | None = None) -> str:
+        """A function of ``x`` with the body ``lines``; its name."""
+        name = name or f"g{next(self.names)}"
+        self.source.append(f"def {name}(x):\n" + "".join(f"    {line}\n" for line in lines))
+        return name
+
+    def function(self, schema: Any, resolver: Any) -> str:
+        """The name of a function that checks ``schema`` (made once: a recursive "$ref" meets the name first)."""
+        key = (id(schema), str(resolver._base_uri))
+        if key not in self.functions:
+            self.keep.append(schema)
+            name = self.functions[key] = f"f{next(self.names)}"
+            self.define([f"return {self.expression(schema, resolver, 'x')}"], name)
+        return self.functions[key]
+
+    def expression(self, schema: Any, resolver: Any, var: str, known: str | None = None) -> str:
+        """A Python expression, true exactly when the value named ``var`` is valid under ``schema``; ``known`` is
+        the value's type where the code around the expression has checked it."""
         if schema is True:
-            return lambda x: True
+            return "True"
         if schema is False:
-            return lambda x: False
+            return "False"
         if not isinstance(schema, dict):
             raise Unsupported(f"schema {schema!r}")
         if "$id" in schema:
             resolver = resolver.in_subresource(DRAFT202012.create_resource(schema))
-        key = (id(schema), str(resolver._base_uri))
-        if key in self.done:
-            return self.done[key]
-        cell: list[Check] = []
-        self.done[key] = lambda x: cell[0](x)  # noqa: PLW0108 - a recursive "$ref" meets this first
-        self.keep.append(schema)
         unknown = (set(schema) & _VALIDATION) - _IMPLEMENTED
         if unknown:
             raise Unsupported(", ".join(sorted(unknown)))
+        kind = schema.get("type")
+        known = kind if isinstance(kind, str) else known  # after "type", which is checked first
         names = sorted(schema, key=lambda name: _CHEAP_FIRST.get(name, len(_CHEAP_FIRST)))
-        fused = []
-        for fuse, keywords in ((self._object, _OBJECT_KEYWORDS), (self._string, _STRING_KEYWORDS)):
-            if (check := fuse(schema, resolver)) is not None:
-                fused.append(check)
-                names = [name for name in names if name not in keywords]
-        checks = [*fused, *(check for name in names if (check := self._keyword(name, schema, resolver)) is not None)]
-        compiled = _all(checks)
-        cell.append(compiled)
-        self.done[key] = compiled
-        return compiled
+        if "required" in schema and schema.get("additionalProperties") is False and "patternProperties" not in schema:
+            names.remove("additionalProperties")  # checked with "required", in one comparison of the keys
+        parts = []
+        for name in names:
+            part = self.keyword(name, schema, resolver, var, known)
+            if part is None:
+                continue
+            applies = _KEYWORD_TYPE.get(name)
+            if applies is not None and known not in _APPLIES_TO[applies]:  # no check says the value is of its type
+                part = f"(not {_TYPES[applies].format(var)} or {part})"
+            parts.append(part)
+        return "(" + " and ".join(parts) + ")" if parts else "True"
 
-    def _object(self, schema: dict[str, Any], resolver: Any) -> Check | None:
-        """An object's usual keywords (type object or none, required, additionalProperties false or absent,
-        properties) as one check, or None when the schema is not of that form: a call for each keyword, each
-        testing again that the value is a dict, was most of the time spent on the vectors' objects."""
-        closed = schema.get("additionalProperties", True)
-        if (
-            schema.get("type", "object") != "object"  # without "type", a value that is no dict passes them all
-            or "patternProperties" in schema
-            or not (_OBJECT_KEYWORDS - {"type"}) & schema.keys()
-            or closed not in (True, False)
-            or not isinstance(schema.get("required", []), list)
-        ):
-            return None
-        is_object = "type" in schema
-        needed = frozenset(schema.get("required", ()))
-        known = frozenset(schema.get("properties", {})) if closed is False else None
-        props = [(key, self.compile(sub, resolver)) for key, sub in schema.get("properties", {}).items()]
-
-        def fused(x: Any) -> bool:
-            if not isinstance(x, dict):
-                return not is_object
-            keys = x.keys()
-            if not needed <= keys or (known is not None and not keys <= known):
-                return False
-            for key, check in props:  # noqa: SIM110 - a plain loop: all() over a generator costs a frame per call
-                if key in x and not check(x[key]):
-                    return False
-            return True
-
-        return fused
-
-    def _string(self, schema: dict[str, Any], resolver: Any) -> Check | None:
-        """A string's keywords (type string or none, minLength, maxLength, pattern) as one check, when there are
-        at least two of them: ids, versions, tags, descriptions and byte strings are most of a vector's values."""
-        del resolver
-        if schema.get("type", "string") != "string" or len(_STRING_KEYWORDS & schema.keys()) < 2:
-            return None
-        is_string = "type" in schema
-        shortest, longest = schema.get("minLength", 0), schema.get("maxLength")
-        pattern = schema.get("pattern")
-        matches = None if pattern is None else _matcher(pattern)
-
-        def fused(x: Any) -> bool:
-            if not isinstance(x, str):
-                return not is_string
-            if len(x) < shortest or (longest is not None and len(x) > longest):
-                return False
-            return matches is None or matches(x)
-
-        return fused
-
-    def _keyword(self, name: str, schema: dict[str, Any], resolver: Any) -> Check | None:
+    def keyword(self, name: str, schema: dict[str, Any], resolver: Any, var: str, known: str | None) -> str | None:
         value = schema[name]
-        sub = self.compile
         if name == "$ref":
             resolved = resolver.lookup(value)
-            return sub(resolved.contents, resolved.resolver)
+            return f"{self.function(resolved.contents, resolved.resolver)}({var})"
         if name == "type":
             names = [value] if isinstance(value, str) else value
             if not set(names) <= set(_TYPES):
                 raise Unsupported(f"type {value!r}")
-            kinds = [_TYPES[t] for t in names]
-            return kinds[0] if len(kinds) == 1 else lambda x: any(k(x) for k in kinds)
+            return "(" + " or ".join(_TYPES[t].format(var) for t in names) + ")" if names else "False"
         if name == "enum":
             if all(isinstance(e, str) for e in value):
-                texts = frozenset(value)
-                return lambda x: isinstance(x, str) and x in texts
-            return lambda x: any(equal(e, x) for e in value)
+                return f"(isinstance({var}, str) and {var} in {self.constant(frozenset(value))})"
+            return f"_in_enum({var}, {self.constant(tuple(value))})"
         if name == "const":
             if isinstance(value, str):
-                return lambda x: isinstance(x, str) and x == value
-            return lambda x: equal(x, value)
-        if name == "properties":
-            props = [(k, sub(s, resolver)) for k, s in value.items()]
-
-            def properties(x: Any) -> bool:
-                if isinstance(x, dict):
-                    for k, c in props:  # a plain loop: all() over a generator costs a frame per call
-                        if k in x and not c(x[k]):
-                            return False
-                return True
-
-            return properties
+                return f"(isinstance({var}, str) and {var} == {self.constant(value)})"
+            return f"equal({var}, {self.constant(value)})"
         if name == "required":
-            needed = frozenset(value)
-            return lambda x: not isinstance(x, dict) or needed <= x.keys()
+            needed = self.constant(frozenset(value))
+            if schema.get("additionalProperties") is False and "patternProperties" not in schema:
+                return f"{needed} <= {var}.keys() <= {self.constant(frozenset(schema.get('properties', {})))}"
+            return f"{needed} <= {var}.keys()"
         if name == "additionalProperties":
-            known = frozenset(schema.get("properties", {}))
-            patterns = [re.compile(p) for p in schema.get("patternProperties", {})]
+            known = self.constant(frozenset(schema.get("properties", {})))
+            patterns = [self.constant(re.compile(p).search) for p in schema.get("patternProperties", {})]
             if value is False and not patterns:
-                return lambda x: not isinstance(x, dict) or x.keys() <= known
-            extra = sub(value, resolver)
-
-            def additional(x: Any) -> bool:
-                if not isinstance(x, dict):
-                    return True
-                return all(extra(v) for k, v in x.items() if k not in known and not any(p.search(k) for p in patterns))
-
-            return additional
+                return f"{var}.keys() <= {known}"
+            skip = " or ".join([f"k in {known}", *(f"{p}(k) is not None" for p in patterns)])
+            lines = ["for k, v in x.items():", f"    if {skip}:", "        continue",
+                     f"    if not {self.expression(value, resolver, 'v')}:", "        return False", "return True"]  # fmt: skip
+            return f"{self.define(lines)}({var})"
         if name == "patternProperties":
-            pairs = [(re.compile(p), sub(s, resolver)) for p, s in value.items()]
-            return lambda x: not isinstance(x, dict) or all(c(v) for p, c in pairs for k, v in x.items() if p.search(k))
+            if not value:
+                return None
+            lines = ["for k, v in x.items():"]
+            for pattern, sub in value.items():
+                search = self.constant(re.compile(pattern).search)
+                lines += [f"    if {search}(k) is not None and not {self.expression(sub, resolver, 'v')}:",
+                          "        return False"]  # fmt: skip
+            return f"{self.define([*lines, 'return True'])}({var})"
+        if name == "properties":
+            checked = [(self.constant(key), sub) for key, sub in value.items() if sub is not True]
+            if len(checked) == 1:  # one key (an operation's name, say): inline, not a call
+                key, sub = checked[0]
+                return f"({key} not in {var} or {self.expression(sub, resolver, f'{var}[{key}]')})"
+            lines = []
+            for key, sub in checked:
+                lines += [f"if {key} in x:", f"    v = x[{key}]", f"    if not {self.expression(sub, resolver, 'v')}:",
+                          "        return False"]  # fmt: skip
+            return f"{self.define([*lines, 'return True'])}({var})" if lines else None
         if name == "minProperties":
-            return lambda x: not isinstance(x, dict) or len(x) >= value
-        if name == "prefixItems":
-            firsts = [sub(s, resolver) for s in value]
-            return lambda x: not isinstance(x, list) or all(c(v) for c, v in zip(firsts, x, strict=False))
+            return f"len({var}) >= {self.constant(value)}"
         if name == "items":
             skip = len(schema.get("prefixItems", ()))
-            each = sub(value, resolver)
-            if skip:
-                return lambda x: not isinstance(x, list) or all(each(v) for v in x[skip:])
-
-            def every_item(x: Any) -> bool:
-                if isinstance(x, list):
-                    for item in x:  # a plain loop: all() over a generator costs a frame per call
-                        if not each(item):
-                            return False
-                return True
-
-            return every_item
-        if name == "minItems":
-            return lambda x: not isinstance(x, list) or len(x) >= value
-        if name == "maxItems":
-            return lambda x: not isinstance(x, list) or len(x) <= value
+            check = self.expression(value, resolver, "i")
+            lines = [f"for i in {f'x[{skip}:]' if skip else 'x'}:", f"    if not {check}:", "        return False"]
+            return f"{self.define([*lines, 'return True'])}({var})"
+        if name == "prefixItems":
+            lines = ["n = len(x)"]
+            for index, sub in enumerate(value):
+                lines += [
+                    f"if n > {index} and not {self.expression(sub, resolver, f'x[{index}]')}:",
+                    "    return False",
+                ]
+            return f"{self.define([*lines, 'return True'])}({var})"
+        if name in ("minItems", "minLength"):
+            return f"len({var}) >= {self.constant(value)}"
+        if name in ("maxItems", "maxLength"):
+            return f"len({var}) <= {self.constant(value)}"
         if name == "uniqueItems":
-            return _unique if value else None
-        if name == "minLength":
-            return lambda x: not isinstance(x, str) or len(x) >= value
-        if name == "maxLength":
-            return lambda x: not isinstance(x, str) or len(x) <= value
+            return f"_unique({var})" if value else None
         if name == "pattern":
-            matches = _matcher(value)
-            return lambda x: not isinstance(x, str) or matches(x)
+            fast = _EQUIVALENT.get(value)
+            if fast is not None:
+                return f"{self.constant(fast)}({var})"
+            return f"{self.constant(re.compile(value).search)}({var}) is not None"
         if name == "format":
-            formats = self.formats
-            return None if formats is None else lambda x: formats.conforms(x, value)
+            if self.formats is None:
+                return None
+            return f"{self.constant(self.formats)}.conforms({var}, {self.constant(value)})"
         if name == "minimum":
-            return lambda x: not _is_number(x) or x >= value
+            return f"{var} >= {self.constant(value)}"
         if name == "maximum":
-            return lambda x: not _is_number(x) or x <= value
+            return f"{var} <= {self.constant(value)}"
         if name == "allOf":
-            return _all([sub(s, resolver) for s in value])
+            return "(" + " and ".join(self.expression(s, resolver, var, known) for s in value) + ")"
         if name == "anyOf":
-            parts = [sub(s, resolver) for s in value]
-            return lambda x: any(c(x) for c in parts)
+            return "(" + " or ".join(self.expression(s, resolver, var, known) for s in value) + ")"
         if name == "oneOf":
-            parts = [sub(s, resolver) for s in value]
-
-            def one_of(x: Any) -> bool:
-                found = 0
-                for part in parts:
-                    if part(x):
-                        found += 1
-                        if found > 1:
-                            return False
-                return found == 1
-
-            keys = _exclusive_keys(value)
-            if keys is None:
-                return one_of
-            keyed = list(zip(keys, parts, strict=True))
-
-            def one_of_exclusive(x: Any) -> bool:
-                if not isinstance(x, dict):
-                    return one_of(x)
-                for key, part in keyed:  # noqa: SIM110 - a plain loop: any() over a generator costs a frame per call
-                    if key in x and part(x):
-                        return True
-                return False
-
-            return one_of_exclusive
+            return f"{self.one_of(value, resolver, known)}({var})"
         if name == "not":
-            inner = sub(value, resolver)
-            return lambda x: not inner(x)
+            return f"not {self.expression(value, resolver, var, known)}"
         if name == "if":
-            condition = sub(value, resolver)
-            then = sub(schema.get("then", True), resolver)
-            otherwise = sub(schema.get("else", True), resolver)
-            return lambda x: then(x) if condition(x) else otherwise(x)
+            condition = self.expression(value, resolver, var, known)
+            then = self.expression(schema.get("then", True), resolver, var, known)
+            otherwise = self.expression(schema.get("else", True), resolver, var, known)
+            return f"({then} if {condition} else {otherwise})"
         return None  # an annotation, "then"/"else" (with "if"), or a keyword jsonschema ignores as well
+
+    def one_of(self, branches: list[Any], resolver: Any, known: str | None) -> str:
+        """A function answering "exactly one branch": for an object, by the branch its key names where no
+        object can satisfy two of them (``_exclusive_keys``)."""
+        lines = []
+        keys = _exclusive_keys(branches)
+        if keys is not None:
+            keyed = []
+            for key, branch in zip(keys, branches, strict=True):
+                check = self.expression(branch, resolver, "x", "object")
+                keyed += [f"if {self.constant(key)} in x and {check}:", "    return True"]
+            if known == "object":
+                return self.define([*keyed, "return False"])
+            lines += ["if isinstance(x, dict):", *(f"    {line}" for line in keyed), "    return False"]
+        lines.append("found = 0")
+        for check in (self.expression(branch, resolver, "x", known) for branch in branches):
+            lines += [f"if {check}:", "    found += 1", "    if found > 1:", "        return False"]
+        return self.define([*lines, "return found == 1"])
 
 
 _compiled: dict[int, tuple[Any, Check]] = {}
@@ -373,7 +333,7 @@ def check(validator: jsonschema.Draft202012Validator) -> Check:
         try:
             if equal is None:
                 raise Unsupported("jsonschema without its _utils helpers")
-            compiled = _Compiler(validator.format_checker).compile(validator.schema, validator._resolver)
+            compiled = _Compiler(validator.format_checker).compiled(validator.schema, validator._resolver)
         except (Unsupported, AttributeError):  # AttributeError: a jsonschema whose private parts moved
             compiled = validator.is_valid
         entry = _compiled[id(validator)] = (validator, compiled)
