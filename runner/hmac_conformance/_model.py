@@ -47,7 +47,8 @@ class Problem:
 def byte_size(spec: dict[str, Any]) -> int:
     """The length a byte-string spec expands to, computed without allocating it."""
     if "utf8" in spec:
-        return len(spec["utf8"].encode("utf-8", "surrogatepass"))
+        text = spec["utf8"]
+        return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
     if "hex" in spec:
         return len(spec["hex"]) // 2
     if "base64" in spec:
@@ -257,6 +258,13 @@ def version_key(version: str) -> tuple[int, ...]:
 def expand(path: JsonPath, value: Any) -> Iterator[tuple[JsonPath, Any]]:
     """Every (concrete path, value) that a path with ``"*"`` items denotes; an absent key yields nothing (an
     optional field, such as a refusal's missing ``string_to_sign``)."""
+    if "*" not in path:  # most paths: one value or none, found without a generator at each step
+        for step in path:
+            if isinstance(value, dict) and step not in value:
+                return
+            value = value[step]
+        yield path, value
+        return
     if not path:
         yield (), value
         return
