@@ -1,5 +1,6 @@
-"""Loading across worker processes gives exactly what loading in one process gives: the same vectors in the
-same order and the same problems, each with its file and line."""
+"""Work across worker processes gives exactly what it gives in one process. Loading: the same vectors in the
+same order and the same problems, each with its file and line. Running the reference: the same results, with
+their evidence, in the same order, also when a worker dies."""
 
 from __future__ import annotations
 
@@ -9,8 +10,11 @@ from pathlib import Path
 
 import pytest
 
+import hmac_conformance
 from hmac_conformance import _cache as cache
-from hmac_conformance import _load, _parallel
+from hmac_conformance import _execute, _load, _parallel, _reference
+from hmac_conformance._adapters import implementation
+from hmac_conformance._adapters.inprocess import InProcessAdapter
 from tests.conftest import VECTORS
 
 
@@ -78,3 +82,100 @@ def test_a_warm_load_is_answered_from_the_cache_in_this_process(corpus, monkeypa
 
 def _where(path: Path) -> tuple[object, str]:
     return os.getpid(), path.name
+
+
+# -- running the reference's cases on every core ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def forked_runs(monkeypatch):
+    """A run of 10 cases or more through the reference goes to workers, 7 cases at a time."""
+    if _parallel.cores() < 2:
+        pytest.skip("one core, or no fork: cases never run in parallel here")
+    monkeypatch.setattr(_execute, "PARALLEL_CASES", 10)
+    monkeypatch.setattr(_execute, "_PER_TASK", 7)
+
+
+@pytest.fixture(scope="module")
+def sample():
+    """Vectors of every scheme and operation, some of them large."""
+    vectors = hmac_conformance.load_vectors()
+    return vectors[::40] + tuple(v for v in vectors if "1mib" in v.id or "1-mib" in v.id)[:2]
+
+
+def _outcomes(run: _execute.Run) -> list[tuple]:
+    return [(r.vector_id, r.scheme, r.operation, r.tags, r.status, r.message, r.diagnostic, r.expected, r.got,
+             r.input, r.stderr, r.link) for r in run.results]  # fmt: skip
+
+
+def _in_one_process(vectors, monkeypatch) -> _execute.Run:
+    with monkeypatch.context() as patched:
+        patched.setattr(_execute, "PARALLEL_CASES", 10**9)
+        return hmac_conformance.run("reference", vectors)
+
+
+def test_the_reference_on_every_core_gives_what_it_gives_in_one_process(forked_runs, sample, monkeypatch, tmp_path):
+    pids = tmp_path / "pids"
+    real = _execute._judged_range
+
+    def noted(state, start, stop):
+        with pids.open("a") as out:
+            out.write(f"{os.getpid()}\n")
+        return real(state, start, stop)
+
+    serial = _in_one_process(sample, monkeypatch)
+    monkeypatch.setattr(_execute, "_judged_range", noted)
+    parallel = hmac_conformance.run("reference", sample)
+    assert _outcomes(parallel) == _outcomes(serial)
+    assert parallel.ok and parallel.counts["pass"] == len(sample) > 100
+    workers = pids.read_text().split()
+    assert len(workers) == -(-len(sample) // 7) and str(os.getpid()) not in workers
+
+
+def test_a_failure_in_a_worker_is_reported_with_its_evidence(forked_runs, sample, monkeypatch):
+    wrong = sample[50]
+    real = _reference.run_case
+
+    def broken(scheme, operation, input):  # noqa: A002
+        output = real(scheme, operation, input)
+        return {**output, "tag": b"\x00" * 4} if input == wrong.input and "tag" in output else output
+
+    monkeypatch.setattr(_reference, "run_case", broken)
+    assert wrong.scheme == "hmac" and wrong.operation == "mac", "the sample's 51st vector is a MAC"
+    serial = _in_one_process(sample, monkeypatch)
+    parallel = hmac_conformance.run("reference", sample)
+    assert _outcomes(parallel) == _outcomes(serial)
+    failed = [r for r in parallel.results if r.status != "pass"]
+    assert [r.vector_id for r in failed] == [wrong.id] and failed[0].status == "fail"
+    assert failed[0].got == {"tag": b"\x00" * 4} and failed[0].input == wrong.input and failed[0].diagnostic
+
+
+def test_cases_a_dead_worker_did_not_answer_run_in_this_process(forked_runs, sample, monkeypatch):
+    parent, fatal = os.getpid(), sample[100].input  # batches before it are answered by the workers
+    real = _reference.run_case
+
+    def dies_in_a_worker(scheme, operation, input):  # noqa: A002
+        if os.getpid() != parent and input == fatal:
+            os._exit(3)
+        return real(scheme, operation, input)
+
+    monkeypatch.setattr(_reference, "run_case", dies_in_a_worker)
+    run = hmac_conformance.run("reference", sample)
+    assert run.ok and [r.vector_id for r in run.results] == [v.id for v in sample]
+    assert _outcomes(run) == _outcomes(_in_one_process(sample, monkeypatch))
+
+
+def test_only_the_reference_runs_in_forked_workers(forked_runs, sample):
+    """Other in-process code may hold threads, locks or connections that a fork breaks: it runs here."""
+    assert implementation("reference").fork_safe
+    assert not implementation("python:hmac_conformance._reference").fork_safe
+    seen: list[int] = []
+
+    class Target:
+        @staticmethod
+        def run_case(scheme, operation, input):  # noqa: A002
+            seen.append(os.getpid())
+            return _reference.run_case(scheme, operation, input)
+
+    run = hmac_conformance.run(InProcessAdapter("python:target", Target()), sample)
+    assert run.ok and seen == [os.getpid()] * len(sample)

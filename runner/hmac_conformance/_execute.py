@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, fields
 from typing import Any
 
 from hmac_conformance import _collector as collector
 from hmac_conformance import _gate as gate
-from hmac_conformance import schemes
+from hmac_conformance import _parallel, schemes
 from hmac_conformance._adapters.base import Adapter
 from hmac_conformance._compare import judge
 from hmac_conformance._exceptions import AdapterError
@@ -106,6 +107,49 @@ def _error(vector: Vector, message: str) -> Result:
     return Result(vector.id, vector.scheme, vector.operation, vector.tags, "error", message, expected=vector.expected)
 
 
+#: A run of at least this many cases, through an adapter whose cases may run in forked workers (the reference),
+#: runs on every core: below it, starting the workers costs more than they save.
+PARALLEL_CASES = 10_000
+#: Cases a worker runs at a time: each batch's results come back as it ends.
+_PER_TASK = 2_000
+#: A Result's fields after the four that its vector gives (id, scheme, operation, tags): what a worker sends back,
+#: so that the results this process keeps share the vector's strings and tuples instead of holding copies.
+_CARRIED = tuple(f.name for f in fields(Result))[4:]
+
+
+def _judged_range(state: tuple[Adapter, Sequence[Vector], bool, bool], start: int, stop: int) -> list[tuple | None]:
+    """In a worker: the vectors ``start:stop`` run and judged, each as the fields ``_CARRIED`` of its Result
+    (None where the adapter produced nothing for it)."""
+    adapter, vectors, strict_reasons, evidence = state
+    batch = vectors[start:stop]
+    carried = {}
+    for vector, response in adapter.run(batch):
+        result = judge(vector, response, strict_reasons, evidence=evidence)
+        carried[vector.id] = tuple(getattr(result, name) for name in _CARRIED)
+    return [carried.get(vector.id) for vector in batch]
+
+
+def _judged(
+    adapter: Adapter, vectors: Sequence[Vector], strict_reasons: bool, evidence: bool
+) -> Iterator[tuple[Vector, Result]]:
+    """Each vector with its Result, in order: on every core where the adapter allows it and the run is large, else
+    in this process. If a worker dies, the vectors it had not answered run here."""
+    done = 0
+    if adapter.fork_safe and len(vectors) >= PARALLEL_CASES and _parallel.cores() > 1:
+        state = (adapter, vectors, strict_reasons, evidence)
+        try:
+            for batch in _parallel.map_ranges(_judged_range, state, len(vectors), _PER_TASK):
+                for vector, carried in zip(vectors[done : done + len(batch)], batch, strict=True):
+                    if carried is not None:
+                        yield vector, Result(vector.id, vector.scheme, vector.operation, vector.tags, *carried)
+                done += len(batch)
+            return
+        except BrokenProcessPool:
+            pass
+    for vector, response in adapter.run(vectors[done:]):
+        yield vector, judge(vector, response, strict_reasons, evidence=evidence)
+
+
 def execute(
     adapter: Adapter,
     vectors: Sequence[Vector],
@@ -147,8 +191,8 @@ def execute(
         identity = adapter.identity
         try:
             with schemes.held(), collector.paused():  # no cycles; collections took a tenth of a run
-                for vector, response in adapter.run(vectors):
-                    record(judge(vector, response, strict_reasons, evidence=evidence), vector)
+                for vector, result in _judged(adapter, vectors, strict_reasons, evidence):
+                    record(result, vector)
         finally:
             adapter.close()
         violations = tuple(adapter.violations)

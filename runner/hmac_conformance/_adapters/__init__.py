@@ -54,7 +54,7 @@ def implementation(
 ) -> Adapter:
     """Turn an ``--impl`` SPEC into an adapter; UsageError for anything that cannot be started."""
     if spec == "reference":
-        return InProcessAdapter("reference", load_target("hmac_conformance._reference"))
+        return InProcessAdapter("reference", load_target("hmac_conformance._reference"), fork_safe=True)
     kind, sep, rest = spec.partition(":")
     if not sep or not rest.strip():
         raise UsageError(f"--impl {spec!r}: use reference, python:MODULE[:ATTR], cmd:COMMAND or jsonl:COMMAND")

@@ -22,6 +22,9 @@ class Adapter(abc.ABC):
     spec: str
     #: Protocol violations that no single case can be blamed for (they fail the run).
     violations: list[str] | tuple[()] = ()
+    #: Whether a large run may run its cases in worker processes forked from this one, once started. Only for
+    #: code the runner owns (the reference): other code may hold threads, locks or connections a fork breaks.
+    fork_safe: bool = False
 
     def start(self) -> None:  # noqa: B027 - optional hook
         """Start the implementation and learn what it is; raise AdapterError if it cannot start."""

@@ -38,9 +38,10 @@ def load_target(spec: str) -> Any:
 
 
 class InProcessAdapter(Adapter):
-    def __init__(self, spec: str, target: Any) -> None:
+    def __init__(self, spec: str, target: Any, *, fork_safe: bool = False) -> None:
         self.spec = spec
         self.target = target
+        self.fork_safe = fork_safe
         self.identity = {"name": spec, "version": "unknown", "language": "python"}
 
     def start(self) -> None:
