@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from hmac_conformance import _gate as gate
 from hmac_conformance import _schemas
@@ -128,3 +130,18 @@ def test_the_layout_exactly():
         ' "after": "last"\n'
         '}'
     )  # fmt: skip
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@given(_JSON)
+@example({"nan": float("nan"), "infinities": [float("inf"), -float("inf")], "big": 2**70, "text": "é\u2028\x00"})
+def test_a_record_is_laid_out_as_json_dumps_lays_it_out(value):
+    """Each record is written by json's own encoder, made once: byte for byte what json.dumps writes (text of any
+    character, NaN and infinities, integers of any size, nesting)."""
+    assert jsonreport._line(value) == json.dumps(value, ensure_ascii=False)
