@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from hmac_conformance import _gate as gate
 from hmac_conformance import _schemas
+from hmac_conformance._jsontext import dumps_with
 from hmac_conformance._report import jsonreport, matrix
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -141,7 +142,10 @@ _JSON = st.recursive(
 
 @given(_JSON)
 @example({"nan": float("nan"), "infinities": [float("inf"), -float("inf")], "big": 2**70, "text": "é\u2028\x00"})
-def test_a_record_is_laid_out_as_json_dumps_lays_it_out(value):
-    """Each record is written by json's own encoder, made once: byte for byte what json.dumps writes (text of any
-    character, NaN and infinities, integers of any size, nesting)."""
+def test_records_and_protocol_values_are_laid_out_as_json_dumps_lays_them_out(value):
+    """Report records and protocol values are written by json's own encoder, made once: byte for byte what
+    json.dumps writes with the same options (text of any character, NaN and infinities, integers of any size,
+    nesting)."""
     assert jsonreport._line(value) == json.dumps(value, ensure_ascii=False)
+    compact = dumps_with(ensure_ascii=True, separators=(",", ":"))
+    assert compact(value) == json.dumps(value, ensure_ascii=True, separators=(",", ":"))

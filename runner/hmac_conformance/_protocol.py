@@ -16,6 +16,7 @@ import jsonschema
 
 from hmac_conformance import _fastschema, _schemas, schemes
 from hmac_conformance._exceptions import ProtocolError
+from hmac_conformance._jsontext import dumps_with
 from hmac_conformance._model import Base64Text, Vector, to_wire
 
 VERSION = 1
@@ -33,12 +34,12 @@ def _check(validator: jsonschema.Draft202012Validator, label: str, message: Any)
 
 def encode(message: dict[str, Any]) -> bytes:
     """One JSON line: compact, ASCII-only (so any reader copes), newline-terminated."""
-    return json.dumps(message, separators=(",", ":"), ensure_ascii=True).encode("ascii") + b"\n"
+    return _compact(message).encode("ascii") + b"\n"
 
 
 #: The pieces of ``encode``: json.dumps's own escaping of text (C), and its compact form of everything else.
 _ascii_text = json.encoder.encode_basestring_ascii  # type: ignore[attr-defined]
-_compact = json.JSONEncoder(separators=(",", ":"), ensure_ascii=True).encode
+_compact = dumps_with(ensure_ascii=True, separators=(",", ":"))
 
 
 def case_line(seq: int, vector: Vector) -> bytes:
