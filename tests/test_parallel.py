@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,9 @@ from hmac_conformance import _cache as cache
 from hmac_conformance import _execute, _load, _parallel, _reference
 from hmac_conformance._adapters import implementation
 from hmac_conformance._adapters.inprocess import InProcessAdapter
+from hmac_conformance._compare import judge
+from hmac_conformance._expectations import ExpectedFailure
+from hmac_conformance._outcome import Result
 from tests.conftest import VECTORS
 
 
@@ -108,10 +112,10 @@ def _outcomes(run: _execute.Run) -> list[tuple]:
              r.input, r.stderr, r.link) for r in run.results]  # fmt: skip
 
 
-def _in_one_process(vectors, monkeypatch) -> _execute.Run:
+def _in_one_process(vectors, monkeypatch, **options) -> _execute.Run:
     with monkeypatch.context() as patched:
         patched.setattr(_execute, "PARALLEL_CASES", 10**9)
-        return hmac_conformance.run("reference", vectors)
+        return hmac_conformance.run("reference", vectors, **options)
 
 
 def test_the_reference_on_every_core_gives_what_it_gives_in_one_process(forked_runs, sample, monkeypatch, tmp_path):
@@ -125,6 +129,7 @@ def test_the_reference_on_every_core_gives_what_it_gives_in_one_process(forked_r
 
     serial = _in_one_process(sample, monkeypatch)
     monkeypatch.setattr(_execute, "_judged_range", noted)
+    monkeypatch.setattr(_execute, "PARALLEL_CASES", len(sample))  # the least that goes to workers
     parallel = hmac_conformance.run("reference", sample)
     assert _outcomes(parallel) == _outcomes(serial)
     assert parallel.ok and parallel.counts["pass"] == len(sample) > 100
@@ -179,3 +184,83 @@ def test_only_the_reference_runs_in_forked_workers(forked_runs, sample):
 
     run = hmac_conformance.run(InProcessAdapter("python:target", Target()), sample)
     assert run.ok and seen == [os.getpid()] * len(sample)
+
+
+def test_one_core_runs_every_case_here(forked_runs, sample, monkeypatch):
+    monkeypatch.setattr(_parallel, "cores", lambda: 1)
+    monkeypatch.setattr(_parallel, "map_ranges", None)  # any attempt to start workers would fail
+    assert _outcomes(hmac_conformance.run("reference", sample)) == _outcomes(_in_one_process(sample, monkeypatch))
+
+
+@pytest.mark.parametrize(("strict_reasons", "evidence"), [(False, False), (True, True)])
+def test_a_worker_sends_back_each_result_without_what_its_vector_gives(sample, monkeypatch, strict_reasons, evidence):
+    """In this process, as a worker runs it: the fields after the vector's id, scheme, operation and tags, in the
+    order Result takes them, so that the main process rebuilds the same Result around its own vector; judged as
+    the run asks (strict reasons, evidence kept for passes)."""
+    at = next(i for i, v in enumerate(sample) if i >= 3 and v.operation == "verify" and v.expected.get("reason"))
+    real = _reference.run_case
+    monkeypatch.setattr(  # another reason for the refusal: a pass, or a fail with strict reasons
+        _reference,
+        "run_case",
+        lambda s, o, i: {**real(s, o, i), "reason": "other"} if i == sample[at].input else real(s, o, i),
+    )
+    adapter = implementation("reference")
+    adapter.start()
+    state, chosen = (adapter, sample, strict_reasons, evidence), sample[at - 3 : at + 3]
+    carried = _execute._judged_range(state, at - 3, at + 3)
+    rebuilt = [Result(v.id, v.scheme, v.operation, v.tags, *c) for v, c in zip(chosen, carried, strict=True)]
+    expected = [judge(v, r, strict_reasons, evidence=evidence) for v, r in adapter.run(chosen)]
+    assert [replace(r, seconds=0) for r in rebuilt] == [replace(r, seconds=0) for r in expected]
+    assert [r.status for r in rebuilt] == ["pass"] * 3 + ["fail" if strict_reasons else "pass"] + ["pass"] * 2
+    assert all(
+        (r.expected == v.expected) is evidence for r, v in zip(rebuilt, chosen, strict=True) if r.status == "pass"
+    )
+
+
+class _Forgetful(InProcessAdapter):
+    """The reference, fork-safe, but yielding nothing for one vector: a bug the run must report, not hide."""
+
+    def __init__(self, forgotten: str) -> None:
+        super().__init__("forgetful", _reference, fork_safe=True)
+        self.forgotten = forgotten
+
+    def run(self, vectors):
+        return ((v, r) for v, r in super().run(vectors) if v.id != self.forgotten)
+
+
+def test_a_vector_a_worker_produced_nothing_for_is_an_error(forked_runs, sample):
+    run = hmac_conformance.run(_Forgetful(sample[20].id), sample)
+    bad = [(r.vector_id, r.status, r.message) for r in run.results if r.status != "pass"]
+    assert bad == [(sample[20].id, "error", "no outcome was produced for this vector")]
+    assert [r.vector_id for r in run.results] == [v.id for v in sample]
+
+
+def test_in_workers_an_unexpected_pass_keeps_its_evidence(forked_runs, sample, monkeypatch):
+    """An xfail list makes every pass carry its evidence until the list is applied: a listed vector that passes
+    (xpass) is reported with what it was expected to give and what it gave."""
+    listed = sample[30]
+    xfail = [ExpectedFailure(listed.id, "listed, but passes")]
+    for run in (
+        hmac_conformance.run("reference", sample, xfail=xfail),
+        _in_one_process(sample, monkeypatch, xfail=xfail),
+    ):
+        (xpass,) = [r for r in run.results if r.status != "pass"]
+        assert (xpass.vector_id, xpass.status) == (listed.id, "xpass")
+        assert xpass.expected == listed.expected and xpass.got is not None
+
+
+def test_in_workers_strict_reasons_are_strict(forked_runs, sample, monkeypatch):
+    """A verifier that rejects for another reason passes unless reasons are strict: the workers judge as asked."""
+    refusal = next(v for v in sample if v.operation == "verify" and v.expected.get("reason"))
+    real = _reference.run_case
+
+    def other_reason(scheme, operation, input):  # noqa: A002
+        output = real(scheme, operation, input)
+        return {**output, "reason": "other"} if input == refusal.input else output
+
+    monkeypatch.setattr(_reference, "run_case", other_reason)
+    lenient = hmac_conformance.run("reference", sample)
+    strict = hmac_conformance.run("reference", sample, strict_reasons=True)
+    assert lenient.ok and "'other'" in next(r.message for r in lenient.results if r.vector_id == refusal.id)
+    assert [(r.vector_id, r.status) for r in strict.results if r.status != "pass"] == [(refusal.id, "fail")]
+    assert _outcomes(strict) == _outcomes(_in_one_process(sample, monkeypatch, strict_reasons=True))
