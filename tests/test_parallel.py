@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -264,3 +265,23 @@ def test_in_workers_strict_reasons_are_strict(forked_runs, sample, monkeypatch):
     assert lenient.ok and "'other'" in next(r.message for r in lenient.results if r.vector_id == refusal.id)
     assert [(r.vector_id, r.status) for r in strict.results if r.status != "pass"] == [(refusal.id, "fail")]
     assert _outcomes(strict) == _outcomes(_in_one_process(sample, monkeypatch, strict_reasons=True))
+
+
+def test_work_not_started_is_cancelled_when_the_caller_stops(tmp_path):
+    """A run that stops consuming (an error while recording, an interrupt) does not wait for the rest of the
+    batches to be computed for nothing: only those already handed to a worker are."""
+    if _parallel.cores() < 2:
+        pytest.skip("one core, or no fork: no workers here")
+    done = tmp_path / "done"
+    results = _parallel.map_ranges(_note_range, done, 200, 1)
+    assert next(results) == (0, 1)
+    results.close()
+    assert 1 <= len(done.read_text().split()) < 50, "of 200 batches, only the few already queued ran"
+    assert not _parallel._INHERITED, "nothing is left for later workers to inherit"
+
+
+def _note_range(done: Path, start: int, stop: int) -> tuple[int, int]:
+    time.sleep(0.01)  # a batch takes a while, as a real one does: 200 of them would take a second
+    with done.open("a") as out:
+        out.write(f"{start}\n")
+    return start, stop
