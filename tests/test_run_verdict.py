@@ -317,6 +317,14 @@ def test_a_pass_is_kept_without_its_evidence_and_nothing_else_lost():
     assert failed.input == MAC512.input and failed.diagnostic
 
 
+def test_with_an_xfail_list_a_pass_that_is_not_listed_is_still_kept_without_its_evidence():
+    """An xfail list makes the judge keep every pass's evidence (a listed vector that passes is an xpass, reported
+    with it); a pass that stays a pass drops it when it is recorded."""
+    run = execute(Fake({MAC.id: right(MAC)}), [MAC], xfail=[ExpectedFailure("hmac/other/*", "not this vector")])
+    (passed,) = run.results
+    assert passed.status == "pass" and passed.expected == {} and passed.got is None
+
+
 def test_a_pass_keeps_what_the_judge_said():
     from hmac_conformance import _execute
 
