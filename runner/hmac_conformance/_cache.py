@@ -171,12 +171,13 @@ _first_run = False
 
 @contextlib.contextmanager
 def loading_files() -> Iterator[bool]:
-    """Around a command's loading of its files, its workers forked inside: yields whether this code's generation
-    holds any entry. If it holds none (a first run), no file is looked up until the block ends, in this process
+    """Around a command's loading of its files, its workers forked inside: starts the cache (``start``, whose
+    digest the workers inherit) and yields whether this code's generation holds any entry. If it holds none (a first run), no file is looked up until the block ends, in this process
     or a worker: every lookup would miss, at two failed opens and a hash of the file each. Only another command
     writing entries at the same moment could have answered one, and missing that costs time, never a wrong
     answer."""
     global _first_run  # noqa: PLW0603 - the workers forked in the block inherit it
+    start()
     found = has_entries()
     _first_run = not found
     try:

@@ -102,6 +102,11 @@ def _exclusive_keys(branches: list[Any]) -> list[str] | None:
     return [branch["required"][0] for branch in branches]
 
 
+def _closed(schema: dict[str, Any]) -> bool:
+    """Whether an object's keys must all be among the schema's "properties"."""
+    return schema.get("additionalProperties") is False and "patternProperties" not in schema
+
+
 def _is_integer(x: Any) -> bool:
     return (isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer())
 
@@ -190,7 +195,7 @@ class _Compiler:
         kind = schema.get("type")
         known = kind if isinstance(kind, str) else known  # after "type", which is checked first
         names = sorted(schema, key=lambda name: _CHEAP_FIRST.get(name, len(_CHEAP_FIRST)))
-        if "required" in schema and schema.get("additionalProperties") is False and "patternProperties" not in schema:
+        if "required" in schema and _closed(schema):
             names.remove("additionalProperties")  # checked with "required", in one comparison of the keys
         parts = []
         for name in names:
@@ -223,7 +228,7 @@ class _Compiler:
             return f"equal({var}, {self.constant(value)})"
         if name == "required":
             needed = self.constant(frozenset(value))
-            if schema.get("additionalProperties") is False and "patternProperties" not in schema:
+            if _closed(schema):
                 return f"{needed} <= {var}.keys() <= {self.constant(frozenset(schema.get('properties', {})))}"
             return f"{needed} <= {var}.keys()"
         if name == "additionalProperties":

@@ -320,7 +320,6 @@ def load_bytes_uncached(name: str, raw: bytes) -> tuple[tuple[Vector, ...], tupl
 def load(targets: Iterable[Path] | None = None) -> LoadResult:
     """Load every vector file under ``targets`` (default: the suite's vectors/ folder)."""
     result = LoadResult()
-    cache.start()  # once, before any worker is forked
     with cache.loading_files() as some_cached:
         for vectors, problems in _parallel.map_in_order(
             _load_path,

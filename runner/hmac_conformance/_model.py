@@ -265,9 +265,6 @@ def expand(path: JsonPath, value: Any) -> Iterator[tuple[JsonPath, Any]]:
             value = value[step]
         yield path, value
         return
-    if not path:
-        yield (), value
-        return
     head, rest = path[0], path[1:]
     if isinstance(value, dict) and head not in value:
         return

@@ -158,7 +158,6 @@ def _cached_load_and_check(path: Path) -> _Checked | None:
 
 def _load_checked(targets: list[Path] | None) -> tuple[Validated, list[Problem]]:
     result, checked = Validated(), []
-    cache.start()  # once, before any worker is forked
     with cache.loading_files() as some_cached:
         for file in _parallel.map_in_order(
             _load_and_check,

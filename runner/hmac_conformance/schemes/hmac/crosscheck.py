@@ -15,7 +15,6 @@ A value that the reference and this module agree on is not one code base's opini
 from __future__ import annotations
 
 import functools
-import importlib
 from types import ModuleType
 from typing import Any
 
@@ -36,28 +35,25 @@ ALGORITHMS = (
 def _pycryptodome() -> tuple[Any, dict[str, Any]]:
     """PyCryptodome's HMAC and its hashes by the suite's names, imported only where Nettle's glue is missing:
     loading PyCryptodome's C through ctypes takes about 40 ms, which every command would otherwise pay."""
+    from Crypto.Hash import HMAC, MD5, SHA1, SHA3_224, SHA3_256, SHA3_384, SHA3_512, SHA224, SHA256, SHA384, SHA512  # noqa: PLC0415
 
-    def module(name: str) -> Any:
-        return importlib.import_module(f"Crypto.Hash.{name}")
-
-    sha512 = module("SHA512")
     hashes = {
-        "md5": module("MD5"),
-        "sha1": module("SHA1"),
-        "sha224": module("SHA224"),
-        "sha256": module("SHA256"),
-        "sha384": module("SHA384"),
-        "sha512": sha512,
+        "md5": MD5,
+        "sha1": SHA1,
+        "sha224": SHA224,
+        "sha256": SHA256,
+        "sha384": SHA384,
+        "sha512": SHA512,
         # SHA-512/t (FIPS 180-4 §5.3.6): SHA-512 with its own initial values, not SHA-512's output cut short.
         # HMAC.new() takes a hash object here and derives every inner and outer hash from it with .new().
-        "sha512-224": sha512.new(truncate="224"),
-        "sha512-256": sha512.new(truncate="256"),
-        "sha3-224": module("SHA3_224"),
-        "sha3-256": module("SHA3_256"),
-        "sha3-384": module("SHA3_384"),
-        "sha3-512": module("SHA3_512"),
+        "sha512-224": SHA512.new(truncate="224"),
+        "sha512-256": SHA512.new(truncate="256"),
+        "sha3-224": SHA3_224,
+        "sha3-256": SHA3_256,
+        "sha3-384": SHA3_384,
+        "sha3-512": SHA3_512,
     }
-    return module("HMAC"), hashes
+    return HMAC, hashes
 
 
 def mac(algorithm: str, key: bytes, message: bytes) -> bytes:
